@@ -1,0 +1,114 @@
+"""Identity documents: no applicant is ever left without one.
+
+Letter of 21 September 2023 and Art. 46, Exit and Entry Administration Law (2012): a
+temporary identity certificate during screening, a refugee identity certificate after
+recognition. Refugee Convention Art. 27; UNHCR EXCOM Conclusion No. 91 (2001).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from asylon.procedure.case import DOCUMENTED, Case, Outcome, State
+from asylon.procedure.refusals import Code, Refusal
+from asylon.procedure.roles import Actor, Role
+
+TEMPORARY_VALIDITY = timedelta(days=180)
+STATUS_VALIDITY = timedelta(days=365 * 2)
+# Documents expiring within this window are renewed by the daily renewal run.
+RENEWAL_WINDOW = timedelta(days=30)
+
+
+class DocumentType(StrEnum):
+    TEMPORARY_CERTIFICATE = "temporary_certificate"
+    REFUGEE_CERTIFICATE = "refugee_certificate"
+    COMPLEMENTARY_PROTECTION_DOCUMENT = "complementary_protection_document"
+    HUMANITARIAN_STATUS_DOCUMENT = "humanitarian_status_document"
+
+
+STATUS_DOCUMENT = {
+    Outcome.REFUGEE_STATUS: DocumentType.REFUGEE_CERTIFICATE,
+    Outcome.COMPLEMENTARY_PROTECTION: DocumentType.COMPLEMENTARY_PROTECTION_DOCUMENT,
+    Outcome.HUMANITARIAN_STATUS: DocumentType.HUMANITARIAN_STATUS_DOCUMENT,
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    type: DocumentType
+    valid_from: date
+    valid_until: date
+    revoked: bool = False
+
+    def valid_on(self, day: date) -> bool:
+        return not self.revoked and self.valid_from <= day <= self.valid_until
+
+
+def needs_document(cases: tuple[Case, ...]) -> bool:
+    """From registration to the end of the appeal window, the applicant holds a document."""
+    return any(c.state in DOCUMENTED for c in cases)
+
+
+def entitlements(cases: tuple[Case, ...]) -> frozenset[DocumentType]:
+    found = set()
+    if needs_document(cases):
+        found.add(DocumentType.TEMPORARY_CERTIFICATE)
+    for case in cases:
+        if case.final_outcome in STATUS_DOCUMENT and case.state in (State.FINAL, *DOCUMENTED):
+            found.add(STATUS_DOCUMENT[case.final_outcome])
+    return frozenset(found)
+
+
+def validity(document_type: DocumentType, today: date) -> tuple[date, date]:
+    length = TEMPORARY_VALIDITY if document_type == DocumentType.TEMPORARY_CERTIFICATE else STATUS_VALIDITY
+    return today, today + length
+
+
+ISSUERS = frozenset({Role.DOCUMENTATION_OFFICER, Role.REGISTRATION_OFFICER})
+
+
+def issue_refusals(document_type: DocumentType, cases: tuple[Case, ...], actor: Actor) -> list[Refusal]:
+    found = []
+    if not actor.has_any(ISSUERS):
+        found.append(Refusal.of(Code.ROLE_NOT_PERMITTED))
+    if document_type not in entitlements(cases):
+        found.append(Refusal.of(Code.NO_ENTITLEMENT))
+    return found
+
+
+def revocation_refusals(
+    document: Document, held: tuple[Document, ...], cases: tuple[Case, ...], actor: Actor, today: date
+) -> list[Refusal]:
+    """A document is revoked only if the person keeps another valid one while they need it."""
+    found = []
+    if Role.DOCUMENTATION_OFFICER not in actor.roles:
+        found.append(Refusal.of(Code.ROLE_NOT_PERMITTED))
+    if not document.valid_on(today):
+        found.append(Refusal.of(Code.DOCUMENT_NOT_VALID))
+    others = [d for d in held if d.id != document.id and d.valid_on(today)]
+    if needs_document(cases) and not others:
+        found.append(Refusal.of(Code.DOCUMENTATION_GAP))
+    return found
+
+
+def due_for_renewal(document: Document, today: date) -> bool:
+    return document.valid_on(today) and document.valid_until - today <= RENEWAL_WINDOW
+
+
+def documents_to_issue(
+    cases: tuple[Case, ...], held: tuple[Document, ...], today: date
+) -> list[DocumentType]:
+    """What the person must be issued after a step: a temporary certificate whenever they
+    need a document and hold none valid (at registration, and again on reopening), and the
+    status document of a protection they hold but have no valid document for."""
+    valid = {d.type for d in held if d.valid_on(today)}
+    due = []
+    if needs_document(cases) and not valid:
+        due.append(DocumentType.TEMPORARY_CERTIFICATE)
+    for document_type in sorted(entitlements(cases) - {DocumentType.TEMPORARY_CERTIFICATE}):
+        if document_type not in valid:
+            due.append(document_type)
+    return due

@@ -1,0 +1,64 @@
+"""The no-return register: countries to which no one is returned.
+
+A country comes off the register only when independent monitors attest that treatment
+there has markedly improved (COI on the DPRK, A/HRC/25/63, recommendation 1221(a)).
+Putting a country on the register is always allowed: protection errs on the safe side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from asylon.procedure.refusals import Code, Refusal
+from asylon.procedure.roles import Actor, Role
+
+# Attestations from this many distinct monitoring bodies are needed to delist a country.
+MONITOR_QUORUM = 2
+# An attestation older than this no longer speaks for conditions today.
+ATTESTATION_VALIDITY = timedelta(days=180)
+
+LISTERS = frozenset({Role.ADMINISTRATOR, Role.MONITOR})
+
+
+@dataclass(frozen=True)
+class Attestation:
+    country: str
+    monitor_id: int
+    organisation: str
+    attested_on: date
+
+
+def listing_refusals(country: str, listed: frozenset[str], actor: Actor) -> list[Refusal]:
+    found = []
+    if not actor.has_any(LISTERS):
+        found.append(Refusal.of(Code.ROLE_NOT_PERMITTED))
+    if country in listed:
+        found.append(Refusal.of(Code.COUNTRY_ALREADY_LISTED))
+    return found
+
+
+def attestation_refusals(actor: Actor) -> list[Refusal]:
+    return [] if Role.MONITOR in actor.roles else [Refusal.of(Code.ROLE_NOT_PERMITTED)]
+
+
+def delisting_refusals(
+    country: str,
+    listed: frozenset[str],
+    attestations: tuple[Attestation, ...],
+    actor: Actor,
+    today: date,
+) -> list[Refusal]:
+    found = []
+    if Role.ADMINISTRATOR not in actor.roles:
+        found.append(Refusal.of(Code.ROLE_NOT_PERMITTED))
+    if country not in listed:
+        found.append(Refusal.of(Code.COUNTRY_NOT_LISTED))
+    organisations = {
+        a.organisation.strip().casefold()
+        for a in attestations
+        if a.country == country and today - ATTESTATION_VALIDITY <= a.attested_on <= today
+    }
+    if len(organisations) < MONITOR_QUORUM:
+        found.append(Refusal.of(Code.ATTESTATIONS_INSUFFICIENT))
+    return found

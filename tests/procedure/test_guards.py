@@ -1,0 +1,263 @@
+"""The removal guard, the disclosure guard, the no-return register and the document rule."""
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from asylon.procedure import disclosure, documents, register, removal
+from asylon.procedure.case import Case, Close, Notify, Outcome, State, take
+from asylon.procedure.documents import Document, DocumentType
+from asylon.procedure.refusals import SENTENCES, Code
+from tests.procedure.personas import (
+    TODAY,
+    administrator,
+    documentation,
+    dpo,
+    eligibility,
+    monitor,
+    registrar,
+    removal_officer,
+    second_dpo,
+    walk,
+)
+
+SAFETY = removal.CountrySafety(no_return=frozenset({"KP"}))
+CHINA_SAFETY = removal.CountrySafety(
+    no_return=frozenset(),
+    safe_third_countries=frozenset({("MN", "KP")}),
+    onward_returns=frozenset({("CN", "KP")}),
+)
+
+
+def removal_codes(cases, destination="KP", safety=SAFETY, actor=removal_officer, origins=frozenset({"KP"})):
+    person = removal.Person(origins=origins, cases=tuple(cases))
+    return [r.code for r in removal.removal_refusals(person, destination, safety, actor, TODAY)]
+
+
+def test_every_refusal_code_has_a_sentence():
+    assert set(SENTENCES) == set(Code)
+
+
+def test_removal_is_refused_while_appeal_window_is_open():
+    assert removal_codes([walk(State.APPEAL_WINDOW)], safety=removal.CountrySafety(frozenset())) == [
+        Code.APPEAL_WINDOW_OPEN,
+        Code.NO_FINAL_DECISION,
+    ]
+
+
+@pytest.mark.parametrize(
+    "state", [State.INTAKE, State.SCREENED, State.ASSESSMENT_REVIEWED, State.APPEAL_LODGED]
+)
+def test_removal_is_refused_while_a_case_is_pending(state):
+    codes = removal_codes([walk(state)], safety=removal.CountrySafety(frozenset()))
+    assert codes == [Code.CASE_PENDING, Code.NO_FINAL_DECISION]
+
+
+def test_removal_is_refused_without_any_case():
+    assert removal_codes([], safety=removal.CountrySafety(frozenset())) == [Code.NO_FINAL_DECISION]
+
+
+def test_removal_is_refused_to_a_country_on_the_no_return_register_even_after_rejection():
+    assert removal_codes([walk(State.FINAL)]) == [Code.DESTINATION_ON_NO_RETURN_REGISTER]
+
+
+def test_removal_is_allowed_only_when_every_condition_holds():
+    assert removal_codes([walk(State.FINAL)], safety=removal.CountrySafety(frozenset())) == []
+
+
+def test_removal_is_refused_when_the_person_holds_protection():
+    case = take(walk(State.DECIDED, Outcome.REFUGEE_STATUS), Notify(language="ko"), registrar, TODAY)
+    codes = removal_codes([case, walk(State.FINAL)], safety=removal.CountrySafety(frozenset()))
+    assert codes == [Code.PROTECTION_GRANTED]
+
+
+def test_removal_is_refused_after_a_closure_without_decision():
+    case = take(walk(State.SCREENED), Close(reason="Abandoned"), eligibility, TODAY)
+    assert removal_codes([case], safety=removal.CountrySafety(frozenset())) == [Code.NO_FINAL_DECISION]
+
+
+def test_removal_is_refused_to_a_destination_never_assessed():
+    codes = removal_codes(
+        [walk(State.FINAL)],
+        destination="RU",
+        origins=frozenset({"KP", "RU"}),
+        safety=removal.CountrySafety(frozenset()),
+    )
+    assert codes == [Code.DESTINATION_NOT_ASSESSED]
+
+
+def test_removal_to_a_third_country_needs_designation_and_no_onward_return():
+    final = replace(walk(State.FINAL), countries_assessed=frozenset({"KP", "CN", "MN", "TH"}))
+    assert removal_codes([final], destination="CN", safety=CHINA_SAFETY) == [
+        Code.THIRD_COUNTRY_NOT_DESIGNATED_SAFE,
+        Code.THIRD_COUNTRY_WOULD_RETURN_ONWARD,
+    ]
+    assert removal_codes([final], destination="TH", safety=CHINA_SAFETY) == [
+        Code.THIRD_COUNTRY_NOT_DESIGNATED_SAFE
+    ]
+    assert removal_codes([final], destination="MN", safety=CHINA_SAFETY) == []
+
+
+def test_removal_names_every_reason_at_once():
+    codes = removal_codes([walk(State.APPEAL_WINDOW)], destination="CN", safety=CHINA_SAFETY, actor=registrar)
+    assert codes == [
+        Code.ROLE_NOT_PERMITTED,
+        Code.APPEAL_WINDOW_OPEN,
+        Code.NO_FINAL_DECISION,
+        Code.THIRD_COUNTRY_NOT_DESIGNATED_SAFE,
+        Code.THIRD_COUNTRY_WOULD_RETURN_ONWARD,
+    ]
+
+
+OK_RECIPIENT = disclosure.Recipient("Resettlement Office", disclosure.RecipientKind.RESETTLEMENT_STATE, "CA")
+
+
+def request(
+    recipient=OK_RECIPIENT,
+    purpose="Resettlement submission",
+    basis=disclosure.LegalBasis.CONSENT,
+    fields=frozenset({"names"}),
+):
+    return disclosure.Disclosure(recipient, purpose, basis, fields)
+
+
+def disclosure_codes(d, origins=frozenset({"KP"}), requester=registrar):
+    return [r.code for r in disclosure.request_refusals(d, origins, requester)]
+
+
+def test_disclosure_to_a_country_of_origin_authority_is_refused_whatever_the_request_says():
+    ministry = disclosure.Recipient("Ministry of State Security", disclosure.RecipientKind.AUTHORITY, "KP")
+    assert disclosure_codes(request(ministry)) == [Code.RECIPIENT_IS_COUNTRY_OF_ORIGIN_AUTHORITY]
+    assert [r.code for r in disclosure.approval_refusals(request(ministry), frozenset({"KP"}), 1, dpo)] == [
+        Code.RECIPIENT_IS_COUNTRY_OF_ORIGIN_AUTHORITY
+    ]
+
+
+def test_disclosure_to_any_recipient_in_the_country_of_origin_is_refused():
+    local = disclosure.Recipient("Red Cross Society", disclosure.RecipientKind.NGO, "KP")
+    assert disclosure_codes(request(local)) == [Code.RECIPIENT_IN_COUNTRY_OF_ORIGIN]
+
+
+def test_disclosure_to_a_recipient_that_passes_data_on_is_refused():
+    police = disclosure.Recipient(
+        "Border police", disclosure.RecipientKind.AUTHORITY, "CN", frozenset({"KP"})
+    )
+    assert disclosure_codes(request(police)) == [Code.RECIPIENT_SHARES_WITH_COUNTRY_OF_ORIGIN]
+
+
+def test_disclosure_needs_purpose_legal_basis_and_fields():
+    assert disclosure_codes(request(purpose=" ", basis=None, fields=frozenset())) == [
+        Code.PURPOSE_MISSING,
+        Code.LEGAL_BASIS_MISSING,
+        Code.FIELDS_MISSING,
+    ]
+    assert disclosure_codes(request(), requester=monitor) == [Code.ROLE_NOT_PERMITTED]
+    assert disclosure_codes(request()) == []
+
+
+def test_disclosure_is_approved_by_a_second_data_protection_officer():
+    origins = frozenset({"KP"})
+    assert [r.code for r in disclosure.approval_refusals(request(), origins, dpo.id, dpo)] == [
+        Code.APPROVER_IS_REQUESTER
+    ]
+    assert [r.code for r in disclosure.approval_refusals(request(), origins, dpo.id, registrar)] == [
+        Code.ROLE_NOT_PERMITTED
+    ]
+    assert disclosure.approval_refusals(request(), origins, dpo.id, second_dpo) == []
+
+
+def attest(org, days_ago=10, country="KP"):
+    return register.Attestation(country, monitor.id, org, TODAY - timedelta(days=days_ago))
+
+
+def test_a_country_leaves_the_register_only_on_recent_attestations_by_enough_monitors():
+    listed = frozenset({"KP"})
+    one = (attest("Special Rapporteur"),)
+    assert [r.code for r in register.delisting_refusals("KP", listed, one, administrator, TODAY)] == [
+        Code.ATTESTATIONS_INSUFFICIENT
+    ]
+    same_body = (attest("OHCHR"), attest("ohchr "))
+    assert (
+        register.delisting_refusals("KP", listed, same_body, administrator, TODAY)[0].code
+        == Code.ATTESTATIONS_INSUFFICIENT
+    )
+    stale = (attest("OHCHR"), attest("Special Rapporteur", days_ago=400))
+    assert (
+        register.delisting_refusals("KP", listed, stale, administrator, TODAY)[0].code
+        == Code.ATTESTATIONS_INSUFFICIENT
+    )
+    other_country = (attest("OHCHR"), attest("Special Rapporteur", country="CN"))
+    assert (
+        register.delisting_refusals("KP", listed, other_country, administrator, TODAY)[0].code
+        == Code.ATTESTATIONS_INSUFFICIENT
+    )
+    enough = (attest("OHCHR"), attest("Special Rapporteur"))
+    assert register.delisting_refusals("KP", listed, enough, administrator, TODAY) == []
+    assert [r.code for r in register.delisting_refusals("KP", listed, enough, monitor, TODAY)] == [
+        Code.ROLE_NOT_PERMITTED
+    ]
+    assert [r.code for r in register.delisting_refusals("CN", listed, enough, administrator, TODAY)] == [
+        Code.COUNTRY_NOT_LISTED,
+        Code.ATTESTATIONS_INSUFFICIENT,
+    ]
+
+
+def test_listing_is_open_to_monitors_and_administrators_once():
+    assert register.listing_refusals("ER", frozenset({"KP"}), monitor) == []
+    assert [r.code for r in register.listing_refusals("KP", frozenset({"KP"}), administrator)] == [
+        Code.COUNTRY_ALREADY_LISTED
+    ]
+    assert [r.code for r in register.listing_refusals("ER", frozenset(), registrar)] == [
+        Code.ROLE_NOT_PERMITTED
+    ]
+    assert register.attestation_refusals(monitor) == []
+    assert [r.code for r in register.attestation_refusals(administrator)] == [Code.ROLE_NOT_PERMITTED]
+
+
+def doc(id=1, type=DocumentType.TEMPORARY_CERTIFICATE, revoked=False):
+    start, end = documents.validity(type, TODAY)
+    return Document(id, type, start, end, revoked)
+
+
+def test_the_last_valid_document_of_an_applicant_cannot_be_revoked():
+    cases = (walk(State.SCREENED),)
+    only = doc()
+    assert [r.code for r in documents.revocation_refusals(only, (only,), cases, documentation, TODAY)] == [
+        Code.DOCUMENTATION_GAP
+    ]
+    second = doc(2)
+    assert documents.revocation_refusals(only, (only, second), cases, documentation, TODAY) == []
+    assert documents.revocation_refusals(only, (only,), (walk(State.FINAL),), documentation, TODAY) == []
+
+
+def test_revocation_needs_a_valid_document_and_the_documentation_role():
+    revoked = doc(revoked=True)
+    codes = [r.code for r in documents.revocation_refusals(revoked, (revoked,), (), registrar, TODAY)]
+    assert codes == [Code.ROLE_NOT_PERMITTED, Code.DOCUMENT_NOT_VALID]
+
+
+def test_status_documents_follow_a_final_positive_decision():
+    recognised = take(walk(State.DECIDED, Outcome.REFUGEE_STATUS), Notify(language="ko"), registrar, TODAY)
+    assert documents.entitlements((recognised,)) == {DocumentType.REFUGEE_CERTIFICATE}
+    assert documents.entitlements((walk(State.SCREENED),)) == {DocumentType.TEMPORARY_CERTIFICATE}
+    assert documents.entitlements((walk(State.FINAL),)) == frozenset()
+    assert [
+        r.code
+        for r in documents.issue_refusals(
+            DocumentType.REFUGEE_CERTIFICATE, (walk(State.FINAL),), documentation
+        )
+    ] == [Code.NO_ENTITLEMENT]
+    assert [
+        r.code for r in documents.issue_refusals(DocumentType.TEMPORARY_CERTIFICATE, (Case(),), monitor)
+    ] == [
+        Code.ROLE_NOT_PERMITTED,
+        Code.NO_ENTITLEMENT,
+    ]
+
+
+def test_documents_are_renewed_within_thirty_days_of_expiry():
+    d = doc()
+    assert not documents.due_for_renewal(d, TODAY)
+    assert documents.due_for_renewal(d, d.valid_until - timedelta(days=30))
+    assert not documents.due_for_renewal(d, d.valid_until + timedelta(days=1))
