@@ -1,0 +1,239 @@
+"""Cases, their append-only event history, and the records each step leaves.
+
+Models are adapters around the procedure core: `Case.to_domain()` builds the value the
+core judges. No rule lives here; every write goes through `asylon.cases.services`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from asylon.procedure import case as procedure
+from asylon.procedure.case import Outcome, State
+
+USER = settings.AUTH_USER_MODEL
+
+
+def _choices(enum: Any) -> list[tuple[str, str]]:
+    return [(m.value, m.value.replace("_", " ")) for m in enum]
+
+
+class Case(models.Model):
+    number = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=10, choices=[("individual", "individual"), ("family", "family")])
+    principal = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="principal_cases")
+    state = models.CharField(max_length=30, choices=_choices(State), default=State.INTAKE, db_index=True)
+    channel = models.CharField(max_length=20, choices=_choices(procedure.Channel))
+    fear_expressed = models.BooleanField(default=True)
+    no_return_nationality = models.BooleanField(default=False)
+    proceeding = models.CharField(
+        max_length=20, choices=_choices(procedure.Proceeding), default=procedure.Proceeding.DETERMINATION
+    )
+    processing_mode = models.CharField(max_length=20, choices=_choices(procedure.ProcessingMode), blank=True)
+    interviewer = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    drafter = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision_maker = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    appeal_officer = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_outcome = models.CharField(max_length=30, choices=_choices(Outcome), blank=True)
+    outcome = models.CharField(max_length=30, choices=_choices(Outcome), blank=True)
+    final_outcome = models.CharField(max_length=30, choices=_choices(Outcome), blank=True)
+    countries_assessed = models.JSONField(default=list)
+    notified_on = models.DateField(null=True, blank=True)
+    appeal_deadline = models.DateField(null=True, blank=True)
+    opened_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "updated_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def to_domain(self) -> procedure.Case:
+        return procedure.Case(
+            state=State(self.state),
+            channel=procedure.Channel(self.channel),
+            fear_expressed=self.fear_expressed,
+            no_return_nationality=self.no_return_nationality,
+            proceeding=procedure.Proceeding(self.proceeding),
+            processing_mode=procedure.ProcessingMode(self.processing_mode) if self.processing_mode else None,
+            interviewer_id=self.interviewer_id,
+            drafter_id=self.drafter_id,
+            proposed_outcome=Outcome(self.proposed_outcome) if self.proposed_outcome else None,
+            reviewer_id=self.reviewer_id,
+            decision_maker_id=self.decision_maker_id,
+            outcome=Outcome(self.outcome) if self.outcome else None,
+            countries_assessed=frozenset(self.countries_assessed),
+            notified_on=self.notified_on,
+            appeal_deadline=self.appeal_deadline,
+            appeal_officer_id=self.appeal_officer_id,
+            final_outcome=Outcome(self.final_outcome) if self.final_outcome else None,
+        )
+
+    # The fields `from_domain` writes back, for save(update_fields=...).
+    DOMAIN_FIELDS = (
+        "state",
+        "proceeding",
+        "processing_mode",
+        "interviewer",
+        "drafter",
+        "proposed_outcome",
+        "reviewer",
+        "decision_maker",
+        "outcome",
+        "countries_assessed",
+        "notified_on",
+        "appeal_deadline",
+        "appeal_officer",
+        "final_outcome",
+        "updated_at",
+    )
+
+    def from_domain(self, case: procedure.Case) -> None:
+        self.state = case.state
+        self.proceeding = case.proceeding
+        self.processing_mode = case.processing_mode or ""
+        self.interviewer_id = case.interviewer_id
+        self.drafter_id = case.drafter_id
+        self.proposed_outcome = case.proposed_outcome or ""
+        self.reviewer_id = case.reviewer_id
+        self.decision_maker_id = case.decision_maker_id
+        self.outcome = case.outcome or ""
+        self.countries_assessed = sorted(case.countries_assessed)
+        self.notified_on = case.notified_on
+        self.appeal_deadline = case.appeal_deadline
+        self.appeal_officer_id = case.appeal_officer_id
+        self.final_outcome = case.final_outcome or ""
+
+
+class CaseMember(models.Model):
+    """Principal applicant and dependants of a (family) case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="memberships")
+    relation = models.CharField(max_length=20)  # "principal", "spouse", "child", "parent", "sibling"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="one_membership_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.person_id} ({self.relation})"
+
+
+class AppendOnly(models.QuerySet["Event"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("case events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("case events are append-only")
+
+
+class Event(models.Model):
+    """One change to a case. Never updated or deleted: enforced here and, on PostgreSQL,
+    by a trigger (migration 0002) that catches writes which bypass the application."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    type = models.CharField(max_length=40)
+    actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    state_before = models.CharField(max_length=30, blank=True)
+    state_after = models.CharField(max_length=30, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict)
+
+    objects = AppendOnly.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="one_event_per_seq")]
+        ordering = ["case", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None or kwargs.get("force_update"):
+            raise PermissionError("case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("case events are append-only")
+
+
+class Interview(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="interviews")
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=20)
+    interviewer_gender = models.CharField(max_length=1, blank=True)  # as the applicant asked
+    interpreter_gender = models.CharField(max_length=1, blank=True)
+    held_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    held_at = models.DateTimeField(null=True, blank=True)
+    rights_informed = models.BooleanField(default=False)
+    read_back_confirmed = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"interview {self.pk} of case {self.case_id}"
+
+
+class Assessment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    drafter = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField()
+    material_facts = models.TextField()
+    credibility = models.TextField()
+    inclusion = models.TextField()
+    exclusion = models.TextField()
+    complementary_protection = models.TextField()
+    proposed_outcome = models.CharField(max_length=30, choices=_choices(Outcome))
+    reviewer = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    review = models.CharField(max_length=10, blank=True)  # "approved" or "returned"
+    review_comments = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"assessment {self.pk} of case {self.case_id}"
+
+
+class Decision(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    instance = models.CharField(max_length=10, choices=[("first", "first instance"), ("appeal", "appeal")])
+    outcome = models.CharField(max_length=30, choices=_choices(Outcome))
+    reasons = models.TextField()
+    countries_assessed = models.JSONField(default=list)
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+    notified_on = models.DateField(null=True, blank=True)
+    notified_in = models.CharField(max_length=20, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.instance} decision {self.pk} of case {self.case_id}"
+
+
+class Appeal(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="appeals")
+    lodged_on = models.DateField()
+    lodged_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    late_reason = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"appeal {self.pk} of case {self.case_id}"
+
+
+class Alert(models.Model):
+    """A partner NGO or a monitor names someone at risk."""
+
+    raised_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    organisation = models.CharField(max_length=200)
+    names_given = models.CharField(max_length=300)
+    site = models.CharField(max_length=200, blank=True)
+    risk = models.TextField()
+    raised_at = models.DateTimeField()
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="alerts")
+
+    def __str__(self) -> str:
+        return f"alert {self.pk}"

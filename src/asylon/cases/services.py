@@ -1,0 +1,319 @@
+"""Every write to a case: one function per use case, shared by the UI, the API and the CLI.
+
+The write routine: atomic() → lock the case row → ask the core → append the event →
+save(update_fields=...). Locking the row (SELECT ... FOR UPDATE on PostgreSQL; SQLite
+takes the database write lock at BEGIN IMMEDIATE) means two officers acting on the
+same case at once are serialized: the second sees the first one's result and is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from asylon.accounts.models import User
+from asylon.cases.models import Alert, Appeal, Assessment, Case, CaseMember, Decision, Event, Interview
+from asylon.documents import services as document_services
+from asylon.people.models import DetentionEpisode, FamilyLink, Name, Person
+from asylon.procedure import case as procedure
+from asylon.procedure import detention
+from asylon.procedure.refusals import Code, Refusal, Refused
+from asylon.procedure.roles import Role
+
+INTAKE_ROLES = frozenset({Role.REGISTRATION_OFFICER})
+ALERT_ROLES = frozenset({Role.PARTNER_NGO, Role.MONITOR})
+
+
+class NotFound(Exception):
+    """The record does not exist, or this user may not know that it does."""
+
+
+@dataclass(frozen=True)
+class NameInput:
+    text: str
+    script: str
+    romanization: str = ""
+    source: str = "self"
+    family_name: str = ""
+    given_name: str = ""
+    is_primary: bool = False
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    names: list[NameInput]
+    sex: str
+    birth_year: int | None = None
+    birth_month: int | None = None
+    birth_day: int | None = None
+    nationalities: list[str] = field(default_factory=list)
+    habitual_residences: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    specific_needs: list[str] = field(default_factory=list)
+    province: str = ""
+    relation: str = "principal"
+
+
+@dataclass(frozen=True)
+class DetentionInput:
+    site: str
+    detained_since: date
+
+
+def now() -> datetime:
+    return timezone.now()
+
+
+def _require(user: User, roles: frozenset[Role]) -> None:
+    if not user.actor().has_any(roles):
+        raise Refused([Refusal.of(Code.ROLE_NOT_PERMITTED)])
+
+
+def event_append(
+    *,
+    case: Case,
+    type: str,
+    actor: User | None,
+    at: datetime,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    state_before: str = "",
+) -> Event:
+    """Append to the case's history; the caller holds the case row lock, so seq is unique."""
+    last = case.events.aggregate(last=Max("seq"))["last"] or 0
+    return Event.objects.create(
+        case=case,
+        seq=last + 1,
+        type=type,
+        actor=actor,
+        at=at,
+        reason=reason,
+        data=data or {},
+        state_before=state_before,
+        state_after=case.state,
+    )
+
+
+def _person_create(data: PersonInput) -> Person:
+    person = Person.objects.create(
+        sex=data.sex,
+        birth_year=data.birth_year,
+        birth_month=data.birth_month,
+        birth_day=data.birth_day,
+        nationalities=data.nationalities,
+        habitual_residences=data.habitual_residences,
+        languages=data.languages,
+        specific_needs=data.specific_needs,
+        province=data.province,
+    )
+    has_primary = any(n.is_primary for n in data.names)
+    for i, n in enumerate(data.names):
+        Name(
+            person=person,
+            text=n.text,
+            script=n.script,
+            romanization=n.romanization,
+            source=n.source,
+            family_name=n.family_name,
+            given_name=n.given_name,
+            is_primary=n.is_primary or (not has_primary and i == 0),
+        ).save()
+    return person
+
+
+def _case_number(at: datetime) -> str:
+    # The row lock is not there yet for a new case; the unique constraint settles a race.
+    count = Case.objects.filter(number__startswith=f"AS-{at.year}-").count()
+    return f"AS-{at.year}-{count + 1:06d}"
+
+
+@transaction.atomic
+def intake_open(
+    *,
+    user: User,
+    people: list[PersonInput],
+    channel: procedure.Channel,
+    fear_expressed: bool = True,
+    detained: DetentionInput | None = None,
+    alert_id: int | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """A person (and their family) comes to the procedure: self-presented, detained, or alerted."""
+    from asylon.safeguards.services import no_return_countries
+
+    _require(user, INTAKE_ROLES)
+    at = at or now()
+    if not people:
+        raise ValueError("an intake needs at least the principal applicant")
+    persons = [_person_create(p) for p in people]
+    principal = persons[0]
+    case = Case.objects.create(
+        number=_case_number(at),
+        kind="family" if len(persons) > 1 else "individual",
+        principal=principal,
+        state=procedure.State.INTAKE,
+        channel=channel,
+        fear_expressed=fear_expressed,
+        no_return_nationality=bool(set(principal.nationalities) & no_return_countries(at.date())),
+        opened_at=at,
+        updated_at=at,
+    )
+    for person, data in zip(persons, people, strict=True):
+        CaseMember.objects.create(case=case, person=person, relation="principal" if person == principal else data.relation)
+        if person != principal:
+            FamilyLink.objects.create(person=principal, relative=person, relation=data.relation)
+    if detained is not None:
+        for person in persons:
+            DetentionEpisode.objects.create(
+                person=person,
+                site=detained.site,
+                detained_since=detained.detained_since,
+                next_review_on=_next_review(detained.detained_since, at.date()),
+            )
+    if alert_id is not None:
+        updated = Alert.objects.filter(pk=alert_id, case__isnull=True).update(case=case)
+        if not updated:
+            raise NotFound(f"alert {alert_id}")
+    event_append(case=case, type="intake_opened", actor=user, at=at, data={"channel": channel, "persons": len(persons)})
+    return case
+
+
+def _next_review(since: date, today: date) -> date:
+    review = detention.next_review(since)
+    while review < today:
+        review = detention.next_review(review)
+    return review
+
+
+def case_lock(case_id: int) -> Case:
+    try:
+        return Case.objects.select_for_update().get(pk=case_id)
+    except Case.DoesNotExist:
+        raise NotFound(f"case {case_id}") from None
+
+
+def case_persons(case: Case) -> list[Person]:
+    return [m.person for m in case.members.select_related("person")]
+
+
+def domain_cases_of(person: Person) -> tuple[procedure.Case, ...]:
+    """Every case in which the person is principal or dependant, as the core sees them."""
+    return tuple(c.to_domain() for c in Case.objects.filter(members__person=person).distinct())
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """What an officer wrote for a step beyond what the core judges."""
+
+    scheduled_for: datetime | None = None
+    place: str = ""
+    interviewer_gender: str = ""
+    interpreter_gender: str = ""
+    notes: str = ""
+
+
+@transaction.atomic
+def case_take(
+    *, user: User, case_id: int, step: procedure.Step, record: StepRecord | None = None, at: datetime | None = None
+) -> Case:
+    """Take one step of the procedure on a case, or raise `Refused` with every reason."""
+    at = at or now()
+    record = record or StepRecord()
+    # Locks the row: two reviewers deciding the same case at once are serialized, and the
+    # second one is refused by the core because the stage has moved on.
+    case = case_lock(case_id)
+    before = case.to_domain()
+    after = procedure.take(before, step, user.actor(), at.date())
+    case.from_domain(after)
+    case.updated_at = at
+    case.save(update_fields=Case.DOMAIN_FIELDS)
+    _record_step(case, step, record, user, at)
+    payload = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in asdict(step).items()}
+    for text in ("material_facts", "credibility", "inclusion", "exclusion", "complementary_protection", "reasons"):
+        # Narratives live in their own records; the event says that they were written, not what.
+        if text in payload:
+            payload[text] = bool(payload[text])
+    event_append(
+        case=case, type=step.name, actor=user, at=at, reason=_reason(step), data=payload, state_before=before.state
+    )
+    document_services.documents_issue_due(case=case, user=None, at=at)
+    return case
+
+
+def _reason(step: procedure.Step) -> str:
+    for attr in ("reason", "comments", "late_reason"):
+        value = getattr(step, attr, "")
+        if value:
+            return str(value)
+    return ""
+
+
+def _record_step(case: Case, step: procedure.Step, record: StepRecord, user: User, at: datetime) -> None:
+    if isinstance(step, procedure.ScheduleInterview):
+        Interview.objects.create(
+            case=case,
+            language=step.language,
+            scheduled_for=record.scheduled_for,
+            place=record.place,
+            interviewer_gender=record.interviewer_gender,
+            interpreter_gender=record.interpreter_gender,
+        )
+    elif isinstance(step, procedure.HoldInterview):
+        interview = case.interviews.order_by("-pk").first()
+        assert interview is not None, "a scheduled case has an interview record"
+        interview.held_by = user
+        interview.held_at = at
+        interview.rights_informed = step.rights_informed
+        interview.read_back_confirmed = step.read_back_confirmed
+        interview.notes = record.notes
+        interview.save(update_fields=["held_by", "held_at", "rights_informed", "read_back_confirmed", "notes"])
+    elif isinstance(step, procedure.DraftAssessment):
+        Assessment.objects.create(
+            case=case,
+            drafter=user,
+            drafted_at=at,
+            material_facts=step.material_facts,
+            credibility=step.credibility,
+            inclusion=step.inclusion,
+            exclusion=step.exclusion,
+            complementary_protection=step.complementary_protection,
+            proposed_outcome=step.proposed_outcome,
+        )
+    elif isinstance(step, procedure.ApproveAssessment | procedure.ReturnAssessment):
+        approved = isinstance(step, procedure.ApproveAssessment)
+        case.assessments.filter(review="").update(
+            reviewer=user,
+            review="approved" if approved else "returned",
+            review_comments="" if approved else step.comments,  # type: ignore[union-attr]
+        )
+    elif isinstance(step, procedure.Decide | procedure.DecideAppeal):
+        Decision.objects.create(
+            case=case,
+            instance="first" if isinstance(step, procedure.Decide) else "appeal",
+            outcome=step.outcome,
+            reasons=step.reasons,
+            countries_assessed=sorted(step.countries_assessed),
+            decided_by=user,
+            decided_at=at,
+        )
+    elif isinstance(step, procedure.Notify | procedure.NotifyAppeal):
+        case.decisions.filter(notified_on__isnull=True).update(notified_on=at.date(), notified_in=step.language)
+    elif isinstance(step, procedure.LodgeAppeal):
+        Appeal.objects.create(case=case, lodged_on=at.date(), lodged_by=user, late_reason=step.late_reason)
+
+
+@transaction.atomic
+def alert_raise(
+    *, user: User, organisation: str, names_given: str, risk: str, site: str = "", at: datetime | None = None
+) -> Alert:
+    _require(user, ALERT_ROLES)
+    if not names_given.strip() or not risk.strip():
+        raise ValueError("an alert needs the names given and the risk")
+    return Alert.objects.create(
+        raised_by=user, organisation=organisation, names_given=names_given, risk=risk, site=site, raised_at=at or now()
+    )

@@ -1,0 +1,36 @@
+"""The document record each person holds (signing, QR and printing come later)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from asylon.procedure import documents as procedure
+
+
+class Document(models.Model):
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="documents")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="documents")
+    type = models.CharField(max_length=40, choices=[(t.value, t.value.replace("_", " ")) for t in procedure.DocumentType])
+    number = models.CharField(max_length=20, unique=True)
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    revoked_on = models.DateField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "valid_until"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def to_domain(self) -> procedure.Document:
+        return procedure.Document(
+            id=self.pk,
+            type=procedure.DocumentType(self.type),
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            revoked=self.revoked_on is not None,
+        )

@@ -1,0 +1,131 @@
+"""Issue, renew and revoke the documents the core says a person must hold."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from asylon.accounts.models import User
+from asylon.documents.models import Document
+from asylon.people.models import Person
+from asylon.procedure import documents as procedure
+from asylon.procedure.refusals import Refused
+
+PREFIX = {
+    procedure.DocumentType.TEMPORARY_CERTIFICATE: "T",
+    procedure.DocumentType.REFUGEE_CERTIFICATE: "R",
+    procedure.DocumentType.COMPLEMENTARY_PROTECTION_DOCUMENT: "C",
+    procedure.DocumentType.HUMANITARIAN_STATUS_DOCUMENT: "H",
+}
+
+
+def check_character(body: str) -> str:
+    """ICAO Doc 9303 check digit (weights 7, 3, 1), as on passports' machine-readable zone."""
+    values = [int(ch) if ch.isdigit() else ord(ch) - ord("A") + 10 for ch in body.upper()]
+    return str(sum(v * (7, 3, 1)[i % 3] for i, v in enumerate(values)) % 10)
+
+
+def number_is_valid(number: str) -> bool:
+    return len(number) > 1 and number[:-1].isalnum() and check_character(number[:-1]) == number[-1]
+
+
+def _next_number(document_type: procedure.DocumentType, year: int) -> str:
+    prefix = f"{PREFIX[document_type]}{year % 100:02d}"
+    count = Document.objects.filter(number__startswith=prefix).count()
+    body = f"{prefix}{count + 1:07d}"
+    return body + check_character(body)
+
+
+def _held(person: Person) -> tuple[procedure.Document, ...]:
+    return tuple(d.to_domain() for d in person.documents.all())
+
+
+def document_create(
+    *, person: Person, case_id: int, document_type: procedure.DocumentType, user: User | None, at: datetime
+) -> Document:
+    start, end = procedure.validity(document_type, at.date())
+    return Document.objects.create(
+        person=person,
+        case_id=case_id,
+        type=document_type,
+        number=_next_number(document_type, at.year),
+        valid_from=start,
+        valid_until=end,
+        issued_by=user,
+        issued_at=at,
+    )
+
+
+def documents_issue_due(*, case: object, user: User | None, at: datetime) -> list[Document]:
+    """Within the caller's transaction: issue what each person of the case must now hold."""
+    from asylon.cases.services import case_persons, domain_cases_of
+
+    issued = []
+    for person in case_persons(case):  # type: ignore[arg-type]
+        due = procedure.documents_to_issue(domain_cases_of(person), _held(person), at.date())
+        for document_type in due:
+            issued.append(document_create(person=person, case_id=case.pk, document_type=document_type, user=user, at=at))  # type: ignore[attr-defined]
+    return issued
+
+
+@transaction.atomic
+def document_issue(*, user: User, person_id: int, case_id: int, document_type: procedure.DocumentType, at: datetime | None = None) -> Document:
+    from asylon.cases.services import NotFound, domain_cases_of
+
+    at = at or timezone.now()
+    person = Person.objects.select_for_update().filter(pk=person_id, memberships__case_id=case_id).first()
+    if person is None:
+        raise NotFound(f"person {person_id} in case {case_id}")
+    refusals = procedure.issue_refusals(document_type, domain_cases_of(person), user.actor())
+    if refusals:
+        raise Refused(refusals)
+    return document_create(person=person, case_id=case_id, document_type=document_type, user=user, at=at)
+
+
+@transaction.atomic
+def document_revoke(*, user: User, document_id: int, reason: str, at: datetime | None = None) -> Document:
+    from asylon.cases.services import NotFound, domain_cases_of
+
+    at = at or timezone.now()
+    document = Document.objects.select_for_update().filter(pk=document_id).first()
+    if document is None:
+        raise NotFound(f"document {document_id}")
+    person = Person.objects.select_for_update().get(pk=document.person_id)
+    refusals = procedure.revocation_refusals(
+        document.to_domain(), _held(person), domain_cases_of(person), user.actor(), at.date()
+    )
+    if not reason.strip():
+        from asylon.procedure.refusals import Code, Refusal
+
+        refusals.append(Refusal.of(Code.REASON_MISSING))
+    if refusals:
+        raise Refused(refusals)
+    document.revoked_on = at.date()
+    document.revoked_reason = reason
+    document.save(update_fields=["revoked_on", "revoked_reason"])
+    return document
+
+
+def documents_renew_due(*, today: date, progress: bool = False) -> int:
+    """The daily renewal run: a new document for each one about to expire that is still needed."""
+    from asylon.cases.services import domain_cases_of
+
+    renewed = 0
+    due = Document.objects.filter(
+        revoked_on__isnull=True, valid_from__lte=today, valid_until__gte=today, valid_until__lte=today + procedure.RENEWAL_WINDOW
+    ).select_related("person")
+    for document in tqdm(list(due), desc="Renewing documents", disable=not progress):
+        with transaction.atomic():
+            person = Person.objects.select_for_update().get(pk=document.person_id)
+            if procedure.DocumentType(document.type) not in procedure.entitlements(domain_cases_of(person)):
+                continue
+            newer = person.documents.filter(type=document.type, valid_until__gt=document.valid_until, revoked_on__isnull=True)
+            if newer.exists():
+                continue
+            at = timezone.now().replace(year=today.year, month=today.month, day=today.day)
+            document_create(person=person, case_id=document.case_id, document_type=procedure.DocumentType(document.type), user=None, at=at)
+            renewed += 1
+    return renewed

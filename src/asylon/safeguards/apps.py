@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class SafeguardsConfig(AppConfig):
+    name = "asylon.safeguards"

@@ -1,0 +1,263 @@
+"""Removals, disclosures and the no-return register: each write asks the core's guard."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from asylon.accounts.models import User
+from asylon.cases.models import Case
+from asylon.cases.services import NotFound, domain_cases_of, event_append
+from asylon.people.models import Person
+from asylon.procedure import disclosure as disclosure_rules
+from asylon.procedure import register as register_rules
+from asylon.procedure import removal as removal_rules
+from asylon.procedure.refusals import Code, Refusal, Refused
+from asylon.procedure.roles import Role
+from asylon.safeguards.models import (
+    Attestation,
+    Disclosure,
+    NoReturnListing,
+    OnwardReturn,
+    Recipient,
+    Removal,
+    SafeThirdCountry,
+)
+
+
+def no_return_countries(today: date) -> frozenset[str]:
+    active = NoReturnListing.objects.filter(Q(delisted_on__isnull=True) | Q(delisted_on__gt=today), listed_on__lte=today)
+    return frozenset(active.values_list("country", flat=True))
+
+
+def country_safety(today: date) -> removal_rules.CountrySafety:
+    return removal_rules.CountrySafety(
+        no_return=no_return_countries(today),
+        safe_third_countries=frozenset(SafeThirdCountry.objects.filter(designated_on__lte=today).values_list("country", "nationality")),
+        onward_returns=frozenset(OnwardReturn.objects.values_list("country", "origin")),
+    )
+
+
+def _country(code: str) -> str:
+    code = code.strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise ValueError(f"country must be a two-letter ISO 3166 code, not {code!r}")
+    return code
+
+
+def _lock_person_cases(person: Person) -> list[Case]:
+    # Lock every case of the person, in a fixed order so two requests cannot deadlock; an
+    # appeal lodged meanwhile either lands before the guard looks, or waits for it.
+    return list(Case.objects.select_for_update().filter(members__person=person).order_by("pk").distinct())
+
+
+@transaction.atomic
+def register_list(*, user: User, country: str, reason: str, at: datetime | None = None) -> NoReturnListing:
+    at = at or timezone.now()
+    country = _country(country)
+    refusals = register_rules.listing_refusals(country, no_return_countries(at.date()), user.actor())
+    if not reason.strip():
+        refusals.append(Refusal.of(Code.REASON_MISSING))
+    if refusals:
+        raise Refused(refusals)
+    return NoReturnListing.objects.create(country=country, reason=reason, listed_on=at.date(), listed_by=user)
+
+
+@transaction.atomic
+def attestation_record(
+    *, user: User, country: str, organisation: str, statement: str, at: datetime | None = None
+) -> Attestation:
+    at = at or timezone.now()
+    refusals = register_rules.attestation_refusals(user.actor())
+    if not organisation.strip() or not statement.strip():
+        refusals.append(Refusal.of(Code.REASON_MISSING))
+    if refusals:
+        raise Refused(refusals)
+    return Attestation.objects.create(
+        country=_country(country), monitor=user, organisation=organisation, attested_on=at.date(), statement=statement
+    )
+
+
+@transaction.atomic
+def register_delist(*, user: User, country: str, at: datetime | None = None) -> NoReturnListing:
+    at = at or timezone.now()
+    country = _country(country)
+    listing = NoReturnListing.objects.select_for_update().filter(country=country, delisted_on__isnull=True).first()
+    attestations = tuple(
+        register_rules.Attestation(a.country, a.monitor_id, a.organisation, a.attested_on)
+        for a in Attestation.objects.filter(country=country)
+    )
+    refusals = register_rules.delisting_refusals(
+        country, no_return_countries(at.date()), attestations, user.actor(), at.date()
+    )
+    if refusals:
+        raise Refused(refusals)
+    assert listing is not None
+    listing.delisted_on = at.date()
+    listing.delisted_by = user
+    listing.save(update_fields=["delisted_on", "delisted_by"])
+    return listing
+
+
+@transaction.atomic
+def removal_request(*, user: User, person_id: int, destination: str, at: datetime | None = None) -> Removal:
+    """Ask the guard; the attempt is recorded whatever it answers. Refused: raises after saving."""
+    at = at or timezone.now()
+    destination = _country(destination)
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound(f"person {person_id}")
+    cases = _lock_person_cases(person)
+    refusals = _removal_refusals(person, destination, user, at)
+    removal = Removal.objects.create(
+        person=person,
+        destination=destination,
+        requested_by=user,
+        requested_at=at,
+        status=Removal.Status.REFUSED if refusals else Removal.Status.ALLOWED,
+        refusal_codes=[r.code for r in refusals],
+    )
+    for case in cases:
+        event_append(
+            case=case,
+            type="removal_refused" if refusals else "removal_allowed",
+            actor=user,
+            at=at,
+            data={"removal": removal.pk, "destination": destination, "refusals": removal.refusal_codes},
+            state_before=case.state,
+        )
+    return removal
+
+
+def _removal_refusals(person: Person, destination: str, user: User, at: datetime) -> list[Refusal]:
+    subject = removal_rules.Person(origins=person.origins, cases=domain_cases_of(person))
+    return removal_rules.removal_refusals(subject, destination, country_safety(at.date()), user.actor(), at.date())
+
+
+@transaction.atomic
+def removal_carry_out(*, user: User, removal_id: int, at: datetime | None = None) -> Removal:
+    """The guard is asked again at the moment of removal: an appeal or a listing may have come since."""
+    at = at or timezone.now()
+    removal = Removal.objects.select_for_update().filter(pk=removal_id).select_related("person").first()
+    if removal is None:
+        raise NotFound(f"removal {removal_id}")
+    cases = _lock_person_cases(removal.person)
+    refusals = _removal_refusals(removal.person, removal.destination, user, at)
+    if removal.status != Removal.Status.ALLOWED:
+        refusals.append(Refusal.of(Code.STATE_DOES_NOT_ALLOW))
+    if refusals:
+        for case in cases:
+            event_append(
+                case=case,
+                type="removal_refused",
+                actor=user,
+                at=at,
+                data={"removal": removal.pk, "destination": removal.destination, "refusals": [r.code for r in refusals]},
+                state_before=case.state,
+            )
+        if removal.status == Removal.Status.ALLOWED:
+            removal.status = Removal.Status.REFUSED
+            removal.refusal_codes = [r.code for r in refusals]
+            removal.save(update_fields=["status", "refusal_codes"])
+        return removal
+    removal.status = Removal.Status.CARRIED_OUT
+    removal.carried_out_by = user
+    removal.carried_out_at = at
+    removal.save(update_fields=["status", "carried_out_by", "carried_out_at"])
+    for case in cases:
+        event_append(
+            case=case,
+            type="removal_carried_out",
+            actor=user,
+            at=at,
+            data={"removal": removal.pk, "destination": removal.destination},
+            state_before=case.state,
+        )
+    return removal
+
+
+def _recipient_domain(recipient: Recipient) -> disclosure_rules.Recipient:
+    return disclosure_rules.Recipient(
+        recipient.name, disclosure_rules.RecipientKind(recipient.kind), recipient.country, frozenset(recipient.forwards_to)
+    )
+
+
+def _disclosure_domain(d: Disclosure) -> disclosure_rules.Disclosure:
+    return disclosure_rules.Disclosure(
+        _recipient_domain(d.recipient),
+        d.purpose,
+        disclosure_rules.LegalBasis(d.legal_basis) if d.legal_basis else None,
+        frozenset(d.fields),
+    )
+
+
+@transaction.atomic
+def recipient_create(
+    *, user: User, name: str, kind: str, country: str, forwards_to: list[str] | None = None, agreement: str = ""
+) -> Recipient:
+    if not user.actor().has_any(frozenset({Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR})):
+        raise Refused([Refusal.of(Code.ROLE_NOT_PERMITTED)])
+    return Recipient.objects.create(
+        name=name,
+        kind=disclosure_rules.RecipientKind(kind),
+        country=_country(country),
+        forwards_to=[_country(c) for c in forwards_to or []],
+        agreement=agreement,
+    )
+
+
+@transaction.atomic
+def disclosure_request(
+    *,
+    user: User,
+    person_id: int,
+    recipient_id: int,
+    purpose: str,
+    legal_basis: str | None,
+    fields: list[str],
+    at: datetime | None = None,
+) -> Disclosure:
+    """Recorded whatever the guard answers; a refused request stays refused."""
+    at = at or timezone.now()
+    person = Person.objects.filter(pk=person_id).first()
+    recipient = Recipient.objects.filter(pk=recipient_id).first()
+    if person is None or recipient is None:
+        raise NotFound("person or recipient")
+    disclosure = Disclosure(
+        person=person,
+        recipient=recipient,
+        purpose=purpose,
+        legal_basis=legal_basis or "",
+        fields=sorted(set(fields)),
+        requested_by=user,
+        requested_at=at,
+    )
+    refusals = disclosure_rules.request_refusals(_disclosure_domain(disclosure), person.origins, user.actor())
+    disclosure.status = Disclosure.Status.REFUSED if refusals else Disclosure.Status.PENDING
+    disclosure.refusal_codes = [r.code for r in refusals]
+    disclosure.save()
+    return disclosure
+
+
+@transaction.atomic
+def disclosure_decide(*, user: User, disclosure_id: int, approve: bool, at: datetime | None = None) -> Disclosure:
+    at = at or timezone.now()
+    d = Disclosure.objects.select_for_update().select_related("recipient", "person").filter(pk=disclosure_id).first()
+    if d is None:
+        raise NotFound(f"disclosure {disclosure_id}")
+    if d.status != Disclosure.Status.PENDING:
+        raise Refused([Refusal.of(Code.DISCLOSURE_ALREADY_DECIDED)])
+    refusals = disclosure_rules.approval_refusals(_disclosure_domain(d), d.person.origins, d.requested_by_id, user.actor())
+    if approve and refusals:
+        raise Refused(refusals)
+    role_refusals = [r for r in refusals if r.code in (Code.ROLE_NOT_PERMITTED, Code.APPROVER_IS_REQUESTER)]
+    if not approve and role_refusals:
+        raise Refused(role_refusals)
+    d.status = Disclosure.Status.APPROVED if approve else Disclosure.Status.REJECTED
+    d.decided_by = user
+    d.decided_at = at
+    d.save(update_fields=["status", "decided_by", "decided_at"])
+    return d
