@@ -1,0 +1,73 @@
+"""Reading cases: the one access chokepoint, search and lists."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from asylon.accounts.models import User
+from asylon.cases.models import Case, Event
+from asylon.cases.services import NotFound
+from asylon.people.models import Name, fold
+from asylon.procedure.roles import Role
+
+# Roles whose work is the case file itself. Monitors and partner NGOs see no personal data
+# through these functions: their pseudonymous views come with the transparency log.
+CASEWORK = frozenset(
+    {
+        Role.REGISTRATION_OFFICER,
+        Role.ELIGIBILITY_OFFICER,
+        Role.REVIEWER,
+        Role.APPEAL_OFFICER,
+        Role.DOCUMENTATION_OFFICER,
+        Role.REMOVAL_OFFICER,
+        Role.DATA_PROTECTION_OFFICER,
+    }
+)
+
+
+def cases_for_user(user: User) -> QuerySet[Case]:
+    """Every case this user may see, filtered in the database; deny by default."""
+    if not user.is_active:
+        return Case.objects.none()
+    if not user.actor().has_any(CASEWORK):
+        return Case.objects.none()
+    return Case.objects.all()
+
+
+def case_get_for_user(user: User, case_id: int) -> Case:
+    """The same answer for a case that does not exist and one this user may not see."""
+    case = (
+        cases_for_user(user)
+        .select_related("principal")
+        .prefetch_related(
+            Prefetch("members__person__names", queryset=Name.objects.order_by("-is_primary", "pk")),
+            "members__person__documents",
+            "members__person__detentions",
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound(f"case {case_id}")
+    return case
+
+
+def case_search(user: User, query: str = "", state: str = "") -> QuerySet[Case]:
+    """Cases matching a name in any script, a case number or a document number."""
+    cases = cases_for_user(user)
+    if state:
+        cases = cases.filter(state=state)
+    query = query.strip()
+    if query:
+        key = fold(query)
+        matches = Q(number__iexact=query) | Q(members__person__documents__number__iexact=query)
+        if key:
+            matches |= Q(members__person__names__folded__startswith=key)
+        cases = cases.filter(pk__in=Case.objects.filter(matches).values("pk"))
+    return cases.select_related("principal").prefetch_related(
+        Prefetch("principal__names", queryset=Name.objects.order_by("-is_primary", "pk"))
+    ).order_by("-updated_at", "-pk")
+
+
+def case_timeline(case: Case) -> QuerySet[Event]:
+    return case.events.select_related("actor").order_by("seq")

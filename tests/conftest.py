@@ -1,0 +1,49 @@
+"""Personas as real users, for the service, API and interface tiers."""
+
+from __future__ import annotations
+
+import pytest
+
+from asylon.procedure.roles import Role
+
+
+@pytest.fixture
+def make_user(db):
+    from asylon.accounts.models import RoleGrant, User
+
+    def make(username: str, *roles: Role) -> User:
+        user = User.objects.create_user(username=username, password="correct horse battery staple")
+        for role in roles:
+            RoleGrant.objects.create(user=user, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff(make_user):
+    """One officer per role, named for what they do."""
+
+    class Staff:
+        registrar = make_user("rhee.registrar", Role.REGISTRATION_OFFICER)
+        eligibility = make_user("eun.eligibility", Role.ELIGIBILITY_OFFICER)
+        second_eligibility = make_user("eli.eligibility", Role.ELIGIBILITY_OFFICER)
+        reviewer = make_user("ravi.reviewer", Role.REVIEWER)
+        appeal = make_user("amara.appeal", Role.APPEAL_OFFICER)
+        documentation = make_user("dora.documents", Role.DOCUMENTATION_OFFICER)
+        removal = make_user("rafael.removal", Role.REMOVAL_OFFICER)
+        dpo = make_user("dana.dpo", Role.DATA_PROTECTION_OFFICER)
+        second_dpo = make_user("deniz.dpo", Role.DATA_PROTECTION_OFFICER)
+        monitor = make_user("mona.monitor", Role.MONITOR)
+        second_monitor = make_user("milan.monitor", Role.MONITOR)
+        ngo = make_user("nari.ngo", Role.PARTNER_NGO)
+        admin = make_user("ada.admin", Role.ADMINISTRATOR)
+        outsider = make_user("otto.outsider")
+
+    return Staff
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Staff passwords are hashed for real in production; here speed matters more.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

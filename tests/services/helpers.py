@@ -1,0 +1,61 @@
+"""Walk a real case through the services."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from datetime import UTC
+
+from asylon.cases import services
+from asylon.procedure import case as p
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def principal(text: str = "리순희", nationality: str = "KP") -> services.PersonInput:
+    return services.PersonInput(
+        names=[
+            services.NameInput(text=text, script="Hang", family_name=text[0], given_name=text[1:], is_primary=True),
+            services.NameInput(text="Ri Sun Hui", script="Latn", romanization="dprk", source="ngo"),
+        ],
+        sex="F",
+        birth_year=1991,
+        birth_month=3,
+        nationalities=[nationality],
+        languages=["ko"],
+    )
+
+
+def open_case(staff, *people: services.PersonInput, channel=p.Channel.DETAINED):
+    detained = services.DetentionInput(site="Tumen Border Detention Centre", detained_since=date(2025, 6, 1))
+    return services.intake_open(
+        user=staff.registrar, people=list(people) or [principal()], channel=channel, detained=detained, at=T0
+    )
+
+
+def walk_to(staff, case, to: p.State, outcome: p.Outcome = p.Outcome.REJECTED, at: datetime = T0):
+    """Take the ordinary steps until the case reaches `to`."""
+    from tests.procedure.personas import assessment
+
+    steps = [
+        (p.Register(), staff.registrar),
+        (p.Screen(mode=p.ProcessingMode.PRIORITIZED, reason="Detained over a year."), staff.registrar),
+        (p.ScheduleInterview(language="ko"), staff.eligibility),
+        (p.HoldInterview(rights_informed=True, read_back_confirmed=True), staff.eligibility),
+        (assessment(outcome), staff.eligibility),
+        (p.ApproveAssessment(), staff.reviewer),
+        (p.Decide(outcome=outcome, reasons="Reasons.", countries_assessed=frozenset({"KP", "CN"})), staff.reviewer),
+        (p.Notify(language="ko"), staff.registrar),
+    ]
+    for step, user in steps:
+        case.refresh_from_db()
+        if case.state == to:
+            return case
+        if case.state in type(step).sources:
+            case = services.case_take(user=user, case_id=case.pk, step=step, at=at)
+    case.refresh_from_db()
+    if case.state == to:
+        return case
+    if to == p.State.FINAL and case.state == p.State.APPEAL_WINDOW:
+        later = at + timedelta(days=31)
+        return services.case_take(user=staff.registrar, case_id=case.pk, step=p.Finalize(), at=later)
+    raise AssertionError(f"cannot walk to {to} from {case.state}")

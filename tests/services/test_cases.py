@@ -1,0 +1,109 @@
+"""The case services against a real database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from asylon.cases import services
+from asylon.cases.models import Case, Decision, Event
+from asylon.documents.models import Document
+from asylon.procedure import case as p
+from asylon.procedure.refusals import Code, Refused
+from tests.services.helpers import T0, open_case, principal, walk_to
+
+pytestmark = pytest.mark.django_db
+
+
+def test_intake_opens_a_case_with_its_people_detention_and_first_event(staff):
+    child = services.PersonInput(
+        names=[services.NameInput(text="김명철", script="Hang", is_primary=True)], sex="M", birth_year=2016,
+        nationalities=["KP"], relation="child", specific_needs=["child"],
+    )
+    case = open_case(staff, principal(), child)
+    assert case.number == "AS-2026-000001"
+    assert (case.kind, case.state, case.channel) == ("family", "intake", "detained")
+    assert [m.relation for m in case.members.order_by("pk")] == ["principal", "child"]
+    assert case.principal.detentions.get().next_review_on >= T0.date()
+    assert list(case.events.values_list("seq", "type")) == [(1, "intake_opened")]
+
+
+def test_only_a_registration_officer_opens_an_intake(staff):
+    with pytest.raises(Refused) as refused:
+        services.intake_open(user=staff.ngo, people=[principal()], channel=p.Channel.SELF_PRESENTED)
+    assert refused.value.codes == [Code.ROLE_NOT_PERMITTED]
+    assert Case.objects.count() == 0
+
+
+def test_registration_issues_a_temporary_certificate_to_every_family_member(staff):
+    child = services.PersonInput(names=[services.NameInput(text="김명철", script="Hang")], sex="M", relation="child")
+    case = walk_to(staff, open_case(staff, principal(), child), p.State.REGISTERED)
+    documents = Document.objects.filter(case=case)
+    assert sorted(d.type for d in documents) == ["temporary_certificate"] * 2
+    assert all(d.valid_from == T0.date() for d in documents)
+
+
+def test_a_step_appends_one_event_naming_actor_and_reason(staff):
+    case = walk_to(staff, open_case(staff), p.State.SCREENED)
+    screened = case.events.get(type="screen")
+    assert (screened.actor, screened.state_before, screened.state_after) == (staff.registrar, "registered", "screened")
+    assert screened.reason == "Detained over a year."
+    assert screened.data["mode"] == "prioritized"
+
+
+def test_a_refused_step_changes_nothing(staff):
+    case = walk_to(staff, open_case(staff), p.State.ASSESSMENT_DRAFTED)
+    events_before = list(Event.objects.values_list("pk", flat=True))
+    with pytest.raises(Refused) as refused:
+        services.case_take(user=staff.eligibility, case_id=case.pk, step=p.ApproveAssessment())
+    assert refused.value.codes == [Code.ROLE_NOT_PERMITTED]
+    case.refresh_from_db()
+    assert case.state == "assessment_drafted"
+    assert list(Event.objects.values_list("pk", flat=True)) == events_before
+
+
+def test_decision_records_reasons_and_the_appeal_deadline_follows_notification(staff):
+    case = walk_to(staff, open_case(staff), p.State.APPEAL_WINDOW)
+    decision = Decision.objects.get(case=case)
+    assert (decision.instance, decision.outcome, decision.decided_by) == ("first", "rejected", staff.reviewer)
+    assert decision.notified_on == T0.date()
+    assert case.appeal_deadline == T0.date() + timedelta(days=30)
+
+
+def test_a_positive_final_decision_issues_the_status_document(staff):
+    case = walk_to(staff, open_case(staff), p.State.FINAL, outcome=p.Outcome.REFUGEE_STATUS)
+    assert set(Document.objects.filter(case=case).values_list("type", flat=True)) == {
+        "temporary_certificate",
+        "refugee_certificate",
+    }
+
+
+def test_events_cannot_be_changed_or_deleted_through_the_application(staff):
+    case = open_case(staff)
+    event = case.events.get()
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        Event.objects.filter(case=case).update(reason="rewritten")
+    with pytest.raises(PermissionError):
+        Event.objects.filter(case=case).delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
+def test_events_cannot_be_changed_even_bypassing_the_application(staff):
+    case = open_case(staff)
+    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_event SET reason = 'rewritten' WHERE case_id = %s", [case.pk])
+    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM cases_event WHERE case_id = %s", [case.pk])
+    assert case.events.get().reason == ""
+
+
+def test_the_same_event_number_cannot_be_written_twice(staff):
+    case = open_case(staff)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.create(case=case, seq=1, type="forged", at=T0)
