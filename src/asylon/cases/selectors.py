@@ -62,7 +62,7 @@ def case_search(user: User, query: str = "", state: str = "") -> QuerySet[Case]:
         key = fold(query)
         matches = Q(number__iexact=query) | Q(members__person__documents__number__iexact=query)
         if key:
-            matches |= Q(members__person__names__folded__startswith=key)
+            matches |= Q(members__person__names__folded__contains=key)
         cases = cases.filter(pk__in=Case.objects.filter(matches).values("pk"))
     return cases.select_related("principal").prefetch_related(
         Prefetch("principal__names", queryset=Name.objects.order_by("-is_primary", "pk"))
