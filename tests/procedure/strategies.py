@@ -21,9 +21,7 @@ STEP_STRATEGIES: dict[type[c.Step], st.SearchStrategy[c.Step]] = {
     c.Register: st.just(c.Register()),
     c.Screen: st.builds(c.Screen, mode=st.sampled_from(list(c.ProcessingMode)), reason=texts),
     c.ScheduleInterview: st.builds(c.ScheduleInterview, language=languages),
-    c.HoldInterview: st.builds(
-        c.HoldInterview, rights_informed=st.booleans(), read_back_confirmed=st.booleans()
-    ),
+    c.HoldInterview: st.builds(c.HoldInterview, rights_informed=st.booleans(), read_back_confirmed=st.booleans()),
     c.DraftAssessment: st.builds(
         c.DraftAssessment,
         material_facts=texts,
@@ -84,13 +82,9 @@ def next_step(data: st.DataObject, case: c.Case) -> tuple[c.Step, Actor]:
     if case.state == c.State.INTERVIEWED:
         step: c.Step = data.draw(STEP_STRATEGIES[c.DraftAssessment])
     elif case.state == c.State.ASSESSMENT_REVIEWED:
-        step = c.Decide(
-            outcome=data.draw(outcomes), reasons="Reasons.", countries_assessed=data.draw(countries)
-        )
+        step = c.Decide(outcome=data.draw(outcomes), reasons="Reasons.", countries_assessed=data.draw(countries))
     elif case.state == c.State.APPEAL_LODGED:
-        step = c.DecideAppeal(
-            outcome=data.draw(outcomes), reasons="Reasons.", countries_assessed=data.draw(countries)
-        )
+        step = c.DecideAppeal(outcome=data.draw(outcomes), reasons="Reasons.", countries_assessed=data.draw(countries))
     elif case.state == c.State.APPEAL_WINDOW:
         step = data.draw(st.sampled_from([c.LodgeAppeal(late_reason="Late for a reason."), c.Finalize()]))
     elif case.state in NEXT_STEP:

@@ -105,9 +105,7 @@ def test_screening_records_the_processing_mode():
 
 
 def test_an_interview_needs_a_language():
-    assert codes(walk(State.SCREENED), ScheduleInterview(language=""), eligibility) == [
-        Code.INTERVIEW_LANGUAGE_MISSING
-    ]
+    assert codes(walk(State.SCREENED), ScheduleInterview(language=""), eligibility) == [Code.INTERVIEW_LANGUAGE_MISSING]
 
 
 def test_an_interview_can_be_rescheduled():
@@ -134,9 +132,7 @@ def test_the_drafter_may_not_review_their_own_assessment():
 def test_a_returned_assessment_needs_comments_and_goes_back_to_the_drafter():
     case = walk(State.ASSESSMENT_DRAFTED)
     assert codes(case, ReturnAssessment(comments=""), reviewer) == [Code.REVIEW_COMMENTS_MISSING]
-    returned = take(
-        case, ReturnAssessment(comments="Credibility findings per fact, please."), reviewer, TODAY
-    )
+    returned = take(case, ReturnAssessment(comments="Credibility findings per fact, please."), reviewer, TODAY)
     assert returned.state == State.INTERVIEWED
     assert returned.drafter_id is None
 
@@ -207,9 +203,7 @@ def test_the_first_instance_decision_maker_may_not_decide_the_appeal():
 
 def test_the_officer_who_heard_the_claim_may_not_decide_the_appeal():
     case = walk(State.INTERVIEW_SCHEDULED)
-    case = take(
-        case, HoldInterview(rights_informed=True, read_back_confirmed=True), eligibility_reviewer, TODAY
-    )
+    case = take(case, HoldInterview(rights_informed=True, read_back_confirmed=True), eligibility_reviewer, TODAY)
     case = take(case, assessment(), eligibility, TODAY)
     case = walk(State.APPEAL_LODGED, case=case)
     step = DecideAppeal(outcome=Outcome.REJECTED, reasons="Upheld.", countries_assessed=frozenset({"KP"}))
@@ -238,9 +232,7 @@ def test_an_appeal_can_overturn_the_first_decision():
 
 
 def test_a_person_who_fears_return_is_never_closed_out_at_intake():
-    assert codes(Case(fear_expressed=True), Close(reason="No claim"), eligibility) == [
-        Code.SCREENING_REQUIRED
-    ]
+    assert codes(Case(fear_expressed=True), Close(reason="No claim"), eligibility) == [Code.SCREENING_REQUIRED]
     no_return = Case(fear_expressed=False, no_return_nationality=True)
     assert codes(no_return, Close(reason="No claim"), eligibility) == [Code.SCREENING_REQUIRED]
     free = Case(fear_expressed=False, no_return_nationality=False)
@@ -256,9 +248,7 @@ def test_withdrawal_needs_a_reason_and_can_be_reopened():
     assert codes(case, Withdraw(reason=""), registrar) == [Code.REASON_MISSING]
     case = take(case, Withdraw(reason="Applicant withdrew in writing."), registrar, TODAY)
     assert case.state == State.WITHDRAWN
-    case = take(
-        case, Reopen(ground=ReopeningGround.ABANDONMENT_EXPLAINED, reason="Was detained."), eligibility, TODAY
-    )
+    case = take(case, Reopen(ground=ReopeningGround.ABANDONMENT_EXPLAINED, reason="Was detained."), eligibility, TODAY)
     assert case.state == State.REGISTERED
 
 

@@ -46,9 +46,7 @@ def test_removal_is_refused_while_appeal_window_is_open():
     ]
 
 
-@pytest.mark.parametrize(
-    "state", [State.INTAKE, State.SCREENED, State.ASSESSMENT_REVIEWED, State.APPEAL_LODGED]
-)
+@pytest.mark.parametrize("state", [State.INTAKE, State.SCREENED, State.ASSESSMENT_REVIEWED, State.APPEAL_LODGED])
 def test_removal_is_refused_while_a_case_is_pending(state):
     codes = removal_codes([walk(state)], safety=removal.CountrySafety(frozenset()))
     assert codes == [Code.CASE_PENDING, Code.NO_FINAL_DECISION]
@@ -93,9 +91,7 @@ def test_removal_to_a_third_country_needs_designation_and_no_onward_return():
         Code.THIRD_COUNTRY_NOT_DESIGNATED_SAFE,
         Code.THIRD_COUNTRY_WOULD_RETURN_ONWARD,
     ]
-    assert removal_codes([final], destination="TH", safety=CHINA_SAFETY) == [
-        Code.THIRD_COUNTRY_NOT_DESIGNATED_SAFE
-    ]
+    assert removal_codes([final], destination="TH", safety=CHINA_SAFETY) == [Code.THIRD_COUNTRY_NOT_DESIGNATED_SAFE]
     assert removal_codes([final], destination="MN", safety=CHINA_SAFETY) == []
 
 
@@ -140,9 +136,7 @@ def test_disclosure_to_any_recipient_in_the_country_of_origin_is_refused():
 
 
 def test_disclosure_to_a_recipient_that_passes_data_on_is_refused():
-    police = disclosure.Recipient(
-        "Border police", disclosure.RecipientKind.AUTHORITY, "CN", frozenset({"KP"})
-    )
+    police = disclosure.Recipient("Border police", disclosure.RecipientKind.AUTHORITY, "CN", frozenset({"KP"}))
     assert disclosure_codes(request(police)) == [Code.RECIPIENT_SHARES_WITH_COUNTRY_OF_ORIGIN]
 
 
@@ -184,8 +178,7 @@ def test_a_country_leaves_the_register_only_on_recent_attestations_by_enough_mon
     )
     stale = (attest("OHCHR"), attest("Special Rapporteur", days_ago=400))
     assert (
-        register.delisting_refusals("KP", listed, stale, administrator, TODAY)[0].code
-        == Code.ATTESTATIONS_INSUFFICIENT
+        register.delisting_refusals("KP", listed, stale, administrator, TODAY)[0].code == Code.ATTESTATIONS_INSUFFICIENT
     )
     other_country = (attest("OHCHR"), attest("Special Rapporteur", country="CN"))
     assert (
@@ -208,9 +201,7 @@ def test_listing_is_open_to_monitors_and_administrators_once():
     assert [r.code for r in register.listing_refusals("KP", frozenset({"KP"}), administrator)] == [
         Code.COUNTRY_ALREADY_LISTED
     ]
-    assert [r.code for r in register.listing_refusals("ER", frozenset(), registrar)] == [
-        Code.ROLE_NOT_PERMITTED
-    ]
+    assert [r.code for r in register.listing_refusals("ER", frozenset(), registrar)] == [Code.ROLE_NOT_PERMITTED]
     assert register.attestation_refusals(monitor) == []
     assert [r.code for r in register.attestation_refusals(administrator)] == [Code.ROLE_NOT_PERMITTED]
 
@@ -243,14 +234,9 @@ def test_status_documents_follow_a_final_positive_decision():
     assert documents.entitlements((walk(State.SCREENED),)) == {DocumentType.TEMPORARY_CERTIFICATE}
     assert documents.entitlements((walk(State.FINAL),)) == frozenset()
     assert [
-        r.code
-        for r in documents.issue_refusals(
-            DocumentType.REFUGEE_CERTIFICATE, (walk(State.FINAL),), documentation
-        )
+        r.code for r in documents.issue_refusals(DocumentType.REFUGEE_CERTIFICATE, (walk(State.FINAL),), documentation)
     ] == [Code.NO_ENTITLEMENT]
-    assert [
-        r.code for r in documents.issue_refusals(DocumentType.TEMPORARY_CERTIFICATE, (Case(),), monitor)
-    ] == [
+    assert [r.code for r in documents.issue_refusals(DocumentType.TEMPORARY_CERTIFICATE, (Case(),), monitor)] == [
         Code.ROLE_NOT_PERMITTED,
         Code.NO_ENTITLEMENT,
     ]

@@ -22,9 +22,7 @@ from tests.procedure.strategies import actors, destinations, next_step, step_and
 START = date(2026, 1, 5)
 RECIPIENTS = [
     disclosure.Recipient("Ministry of State Security", disclosure.RecipientKind.AUTHORITY, "KP"),
-    disclosure.Recipient(
-        "Public Security Bureau", disclosure.RecipientKind.AUTHORITY, "CN", frozenset({"KP"})
-    ),
+    disclosure.Recipient("Public Security Bureau", disclosure.RecipientKind.AUTHORITY, "CN", frozenset({"KP"})),
     disclosure.Recipient("Resettlement desk", disclosure.RecipientKind.RESETTLEMENT_STATE, "CA"),
     disclosure.Recipient("Legal aid clinic", disclosure.RecipientKind.LEGAL_REPRESENTATIVE, "CN"),
 ]
@@ -105,9 +103,7 @@ class Procedure(RuleBasedStateMachine):
     @rule(data=st.data(), destination=destinations, actor=actors, onward=st.booleans())
     def request_removal(self, data: st.DataObject, destination: str, actor: Actor, onward: bool) -> None:
         final = [a for a in self.applicants if a.case.state == c.State.FINAL]
-        applicant = data.draw(
-            st.sampled_from(final if final and data.draw(st.booleans()) else self.applicants)
-        )
+        applicant = data.draw(st.sampled_from(final if final and data.draw(st.booleans()) else self.applicants))
         if data.draw(st.booleans()):
             actor = Actor(actor.id, actor.roles | {Role.REMOVAL_OFFICER})
         if applicant.case.countries_assessed and data.draw(st.booleans()):
@@ -126,9 +122,7 @@ class Procedure(RuleBasedStateMachine):
     @rule(data=st.data(), recipient=st.sampled_from(RECIPIENTS), requester=actors, approver=actors)
     def request_disclosure(self, data, recipient, requester, approver) -> None:
         applicant = data.draw(st.sampled_from(self.applicants))
-        asked = disclosure.Disclosure(
-            recipient, "Purpose", disclosure.LegalBasis.CONSENT, frozenset({"names"})
-        )
+        asked = disclosure.Disclosure(recipient, "Purpose", disclosure.LegalBasis.CONSENT, frozenset({"names"}))
         if disclosure.request_refusals(asked, applicant.origins, requester):
             return
         if disclosure.approval_refusals(asked, applicant.origins, requester.id, approver):

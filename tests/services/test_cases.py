@@ -19,8 +19,12 @@ pytestmark = pytest.mark.django_db
 
 def test_intake_opens_a_case_with_its_people_detention_and_first_event(staff):
     child = services.PersonInput(
-        names=[services.NameInput(text="김명철", script="Hang", is_primary=True)], sex="M", birth_year=2016,
-        nationalities=["KP"], relation="child", specific_needs=["child"],
+        names=[services.NameInput(text="김명철", script="Hang", is_primary=True)],
+        sex="M",
+        birth_year=2016,
+        nationalities=["KP"],
+        relation="child",
+        specific_needs=["child"],
     )
     case = open_case(staff, principal(), child)
     assert case.number == "AS-2026-000001"

@@ -64,9 +64,11 @@ def case_search(user: User, query: str = "", state: str = "") -> QuerySet[Case]:
         if key:
             matches |= Q(members__person__names__folded__contains=key)
         cases = cases.filter(pk__in=Case.objects.filter(matches).values("pk"))
-    return cases.select_related("principal").prefetch_related(
-        Prefetch("principal__names", queryset=Name.objects.order_by("-is_primary", "pk"))
-    ).order_by("-updated_at", "-pk")
+    return (
+        cases.select_related("principal")
+        .prefetch_related(Prefetch("principal__names", queryset=Name.objects.order_by("-is_primary", "pk")))
+        .order_by("-updated_at", "-pk")
+    )
 
 
 def case_timeline(case: Case) -> QuerySet[Event]:

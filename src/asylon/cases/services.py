@@ -164,7 +164,9 @@ def intake_open(
         updated_at=at,
     )
     for person, data in zip(persons, people, strict=True):
-        CaseMember.objects.create(case=case, person=person, relation="principal" if person == principal else data.relation)
+        CaseMember.objects.create(
+            case=case, person=person, relation="principal" if person == principal else data.relation
+        )
         if person != principal:
             FamilyLink.objects.create(person=principal, relative=person, relation=data.relation)
     if detained is not None:

@@ -11,7 +11,9 @@ from asylon.procedure import documents as procedure
 class Document(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="documents")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="documents")
-    type = models.CharField(max_length=40, choices=[(t.value, t.value.replace("_", " ")) for t in procedure.DocumentType])
+    type = models.CharField(
+        max_length=40, choices=[(t.value, t.value.replace("_", " ")) for t in procedure.DocumentType]
+    )
     number = models.CharField(max_length=20, unique=True)
     valid_from = models.DateField()
     valid_until = models.DateField()

@@ -67,12 +67,16 @@ def documents_issue_due(*, case: object, user: User | None, at: datetime) -> lis
     for person in case_persons(case):  # type: ignore[arg-type]
         due = procedure.documents_to_issue(domain_cases_of(person), _held(person), at.date())
         for document_type in due:
-            issued.append(document_create(person=person, case_id=case.pk, document_type=document_type, user=user, at=at))  # type: ignore[attr-defined]
+            issued.append(
+                document_create(person=person, case_id=case.pk, document_type=document_type, user=user, at=at)
+            )  # type: ignore[attr-defined]
     return issued
 
 
 @transaction.atomic
-def document_issue(*, user: User, person_id: int, case_id: int, document_type: procedure.DocumentType, at: datetime | None = None) -> Document:
+def document_issue(
+    *, user: User, person_id: int, case_id: int, document_type: procedure.DocumentType, at: datetime | None = None
+) -> Document:
     from asylon.cases.services import NotFound, domain_cases_of
 
     at = at or timezone.now()
@@ -115,17 +119,28 @@ def documents_renew_due(*, today: date, progress: bool = False) -> int:
 
     renewed = 0
     due = Document.objects.filter(
-        revoked_on__isnull=True, valid_from__lte=today, valid_until__gte=today, valid_until__lte=today + procedure.RENEWAL_WINDOW
+        revoked_on__isnull=True,
+        valid_from__lte=today,
+        valid_until__gte=today,
+        valid_until__lte=today + procedure.RENEWAL_WINDOW,
     ).select_related("person")
     for document in tqdm(list(due), desc="Renewing documents", disable=not progress):
         with transaction.atomic():
             person = Person.objects.select_for_update().get(pk=document.person_id)
             if procedure.DocumentType(document.type) not in procedure.entitlements(domain_cases_of(person)):
                 continue
-            newer = person.documents.filter(type=document.type, valid_until__gt=document.valid_until, revoked_on__isnull=True)
+            newer = person.documents.filter(
+                type=document.type, valid_until__gt=document.valid_until, revoked_on__isnull=True
+            )
             if newer.exists():
                 continue
             at = timezone.now().replace(year=today.year, month=today.month, day=today.day)
-            document_create(person=person, case_id=document.case_id, document_type=procedure.DocumentType(document.type), user=None, at=at)
+            document_create(
+                person=person,
+                case_id=document.case_id,
+                document_type=procedure.DocumentType(document.type),
+                user=None,
+                at=at,
+            )
             renewed += 1
     return renewed

@@ -98,9 +98,7 @@ def due_for_renewal(document: Document, today: date) -> bool:
     return document.valid_on(today) and document.valid_until - today <= RENEWAL_WINDOW
 
 
-def documents_to_issue(
-    cases: tuple[Case, ...], held: tuple[Document, ...], today: date
-) -> list[DocumentType]:
+def documents_to_issue(cases: tuple[Case, ...], held: tuple[Document, ...], today: date) -> list[DocumentType]:
     """What the person must be issued after a step: a temporary certificate whenever they
     need a document and hold none valid (at registration, and again on reopening), and the
     status document of a protection they hold but have no valid document for."""

@@ -77,9 +77,7 @@ SENTENCES: dict[Code, str] = {
         "The decision must be taken by an officer other than the one who drafted the assessment."
     ),
     Code.REASONS_MISSING: "A decision needs written reasons.",
-    Code.COUNTRIES_ASSESSED_MISSING: (
-        "A decision must name the countries for which the risk on return was assessed."
-    ),
+    Code.COUNTRIES_ASSESSED_MISSING: ("A decision must name the countries for which the risk on return was assessed."),
     Code.NOTIFICATION_LANGUAGE_MISSING: "The decision must be notified in a language the applicant understands.",
     Code.APPEAL_WINDOW_OPEN: "The appeal window is still open.",
     Code.APPEAL_DEADLINE_PASSED: "The appeal deadline and the grace period for late appeals have passed.",
@@ -100,9 +98,7 @@ SENTENCES: dict[Code, str] = {
     Code.THIRD_COUNTRY_NOT_DESIGNATED_SAFE: (
         "The destination is a third country not designated safe for persons of this nationality."
     ),
-    Code.THIRD_COUNTRY_WOULD_RETURN_ONWARD: (
-        "The destination is known to send people on to the country they fled."
-    ),
+    Code.THIRD_COUNTRY_WOULD_RETURN_ONWARD: ("The destination is known to send people on to the country they fled."),
     Code.RECIPIENT_IS_COUNTRY_OF_ORIGIN_AUTHORITY: (
         "Personal data is never disclosed to an authority of the person's country of origin."
     ),

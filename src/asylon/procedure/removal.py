@@ -60,9 +60,7 @@ def removal_refusals(
     if any(c.final_outcome in PROTECTIVE for c in cases):
         found.append(Refusal.of(Code.PROTECTION_GRANTED))
 
-    rejections = [
-        c for c in cases if c.state in (State.FINAL, State.CLOSED) and c.final_outcome == Outcome.REJECTED
-    ]
+    rejections = [c for c in cases if c.state in (State.FINAL, State.CLOSED) and c.final_outcome == Outcome.REJECTED]
     if not rejections:
         found.append(Refusal.of(Code.NO_FINAL_DECISION))
     # A rejection says nothing of a country whose risks were never examined (CAT Art. 3).

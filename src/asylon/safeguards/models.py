@@ -113,7 +113,9 @@ class Disclosure(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="disclosures")
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="disclosures")
     purpose = models.TextField()
-    legal_basis = models.CharField(max_length=30, choices=[(b.value, b.value.replace("_", " ")) for b in LegalBasis], blank=True)
+    legal_basis = models.CharField(
+        max_length=30, choices=[(b.value, b.value.replace("_", " ")) for b in LegalBasis], blank=True
+    )
     fields = models.JSONField(default=list)
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()

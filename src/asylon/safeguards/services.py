@@ -29,14 +29,18 @@ from asylon.safeguards.models import (
 
 
 def no_return_countries(today: date) -> frozenset[str]:
-    active = NoReturnListing.objects.filter(Q(delisted_on__isnull=True) | Q(delisted_on__gt=today), listed_on__lte=today)
+    active = NoReturnListing.objects.filter(
+        Q(delisted_on__isnull=True) | Q(delisted_on__gt=today), listed_on__lte=today
+    )
     return frozenset(active.values_list("country", flat=True))
 
 
 def country_safety(today: date) -> removal_rules.CountrySafety:
     return removal_rules.CountrySafety(
         no_return=no_return_countries(today),
-        safe_third_countries=frozenset(SafeThirdCountry.objects.filter(designated_on__lte=today).values_list("country", "nationality")),
+        safe_third_countries=frozenset(
+            SafeThirdCountry.objects.filter(designated_on__lte=today).values_list("country", "nationality")
+        ),
         onward_returns=frozenset(OnwardReturn.objects.values_list("country", "origin")),
     )
 
@@ -155,7 +159,11 @@ def removal_carry_out(*, user: User, removal_id: int, at: datetime | None = None
                 type="removal_refused",
                 actor=user,
                 at=at,
-                data={"removal": removal.pk, "destination": removal.destination, "refusals": [r.code for r in refusals]},
+                data={
+                    "removal": removal.pk,
+                    "destination": removal.destination,
+                    "refusals": [r.code for r in refusals],
+                },
                 state_before=case.state,
             )
         if removal.status == Removal.Status.ALLOWED:
@@ -181,7 +189,10 @@ def removal_carry_out(*, user: User, removal_id: int, at: datetime | None = None
 
 def _recipient_domain(recipient: Recipient) -> disclosure_rules.Recipient:
     return disclosure_rules.Recipient(
-        recipient.name, disclosure_rules.RecipientKind(recipient.kind), recipient.country, frozenset(recipient.forwards_to)
+        recipient.name,
+        disclosure_rules.RecipientKind(recipient.kind),
+        recipient.country,
+        frozenset(recipient.forwards_to),
     )
 
 
@@ -250,7 +261,9 @@ def disclosure_decide(*, user: User, disclosure_id: int, approve: bool, at: date
         raise NotFound(f"disclosure {disclosure_id}")
     if d.status != Disclosure.Status.PENDING:
         raise Refused([Refusal.of(Code.DISCLOSURE_ALREADY_DECIDED)])
-    refusals = disclosure_rules.approval_refusals(_disclosure_domain(d), d.person.origins, d.requested_by_id, user.actor())
+    refusals = disclosure_rules.approval_refusals(
+        _disclosure_domain(d), d.person.origins, d.requested_by_id, user.actor()
+    )
     if approve and refusals:
         raise Refused(refusals)
     role_refusals = [r for r in refusals if r.code in (Code.ROLE_NOT_PERMITTED, Code.APPROVER_IS_REQUESTER)]

@@ -7,153 +7,404 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True)),
-                ('kind', models.CharField(choices=[('individual', 'individual'), ('family', 'family')], max_length=10)),
-                ('state', models.CharField(choices=[('intake', 'intake'), ('registered', 'registered'), ('screened', 'screened'), ('interview_scheduled', 'interview scheduled'), ('interviewed', 'interviewed'), ('assessment_drafted', 'assessment drafted'), ('assessment_reviewed', 'assessment reviewed'), ('decided', 'decided'), ('appeal_window', 'appeal window'), ('appeal_lodged', 'appeal lodged'), ('appeal_decided', 'appeal decided'), ('final', 'final'), ('closed', 'closed'), ('withdrawn', 'withdrawn')], db_index=True, default=asylon.procedure.case.State['INTAKE'], max_length=30)),
-                ('channel', models.CharField(choices=[('self_presented', 'self presented'), ('detained', 'detained'), ('alert', 'alert')], max_length=20)),
-                ('fear_expressed', models.BooleanField(default=True)),
-                ('no_return_nationality', models.BooleanField(default=False)),
-                ('proceeding', models.CharField(choices=[('determination', 'determination'), ('cessation', 'cessation'), ('cancellation', 'cancellation')], default=asylon.procedure.case.Proceeding['DETERMINATION'], max_length=20)),
-                ('processing_mode', models.CharField(blank=True, choices=[('regular', 'regular'), ('prioritized', 'prioritized'), ('accelerated', 'accelerated')], max_length=20)),
-                ('proposed_outcome', models.CharField(blank=True, choices=[('refugee_status', 'refugee status'), ('complementary_protection', 'complementary protection'), ('humanitarian_status', 'humanitarian status'), ('rejected', 'rejected')], max_length=30)),
-                ('outcome', models.CharField(blank=True, choices=[('refugee_status', 'refugee status'), ('complementary_protection', 'complementary protection'), ('humanitarian_status', 'humanitarian status'), ('rejected', 'rejected')], max_length=30)),
-                ('final_outcome', models.CharField(blank=True, choices=[('refugee_status', 'refugee status'), ('complementary_protection', 'complementary protection'), ('humanitarian_status', 'humanitarian status'), ('rejected', 'rejected')], max_length=30)),
-                ('countries_assessed', models.JSONField(default=list)),
-                ('notified_on', models.DateField(blank=True, null=True)),
-                ('appeal_deadline', models.DateField(blank=True, null=True)),
-                ('opened_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('appeal_officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision_maker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('drafter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('interviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('principal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='principal_cases', to='people.person')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=20, unique=True)),
+                ("kind", models.CharField(choices=[("individual", "individual"), ("family", "family")], max_length=10)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("intake", "intake"),
+                            ("registered", "registered"),
+                            ("screened", "screened"),
+                            ("interview_scheduled", "interview scheduled"),
+                            ("interviewed", "interviewed"),
+                            ("assessment_drafted", "assessment drafted"),
+                            ("assessment_reviewed", "assessment reviewed"),
+                            ("decided", "decided"),
+                            ("appeal_window", "appeal window"),
+                            ("appeal_lodged", "appeal lodged"),
+                            ("appeal_decided", "appeal decided"),
+                            ("final", "final"),
+                            ("closed", "closed"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        db_index=True,
+                        default=asylon.procedure.case.State["INTAKE"],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("self_presented", "self presented"), ("detained", "detained"), ("alert", "alert")],
+                        max_length=20,
+                    ),
+                ),
+                ("fear_expressed", models.BooleanField(default=True)),
+                ("no_return_nationality", models.BooleanField(default=False)),
+                (
+                    "proceeding",
+                    models.CharField(
+                        choices=[
+                            ("determination", "determination"),
+                            ("cessation", "cessation"),
+                            ("cancellation", "cancellation"),
+                        ],
+                        default=asylon.procedure.case.Proceeding["DETERMINATION"],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "processing_mode",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("regular", "regular"),
+                            ("prioritized", "prioritized"),
+                            ("accelerated", "accelerated"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "proposed_outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("refugee_status", "refugee status"),
+                            ("complementary_protection", "complementary protection"),
+                            ("humanitarian_status", "humanitarian status"),
+                            ("rejected", "rejected"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("refugee_status", "refugee status"),
+                            ("complementary_protection", "complementary protection"),
+                            ("humanitarian_status", "humanitarian status"),
+                            ("rejected", "rejected"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "final_outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("refugee_status", "refugee status"),
+                            ("complementary_protection", "complementary protection"),
+                            ("humanitarian_status", "humanitarian status"),
+                            ("rejected", "rejected"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("countries_assessed", models.JSONField(default=list)),
+                ("notified_on", models.DateField(blank=True, null=True)),
+                ("appeal_deadline", models.DateField(blank=True, null=True)),
+                ("opened_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "appeal_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision_maker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "drafter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "interviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "principal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="principal_cases", to="people.person"
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('drafted_at', models.DateTimeField()),
-                ('material_facts', models.TextField()),
-                ('credibility', models.TextField()),
-                ('inclusion', models.TextField()),
-                ('exclusion', models.TextField()),
-                ('complementary_protection', models.TextField()),
-                ('proposed_outcome', models.CharField(choices=[('refugee_status', 'refugee status'), ('complementary_protection', 'complementary protection'), ('humanitarian_status', 'humanitarian status'), ('rejected', 'rejected')], max_length=30)),
-                ('review', models.CharField(blank=True, max_length=10)),
-                ('review_comments', models.TextField(blank=True)),
-                ('drafter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("drafted_at", models.DateTimeField()),
+                ("material_facts", models.TextField()),
+                ("credibility", models.TextField()),
+                ("inclusion", models.TextField()),
+                ("exclusion", models.TextField()),
+                ("complementary_protection", models.TextField()),
+                (
+                    "proposed_outcome",
+                    models.CharField(
+                        choices=[
+                            ("refugee_status", "refugee status"),
+                            ("complementary_protection", "complementary protection"),
+                            ("humanitarian_status", "humanitarian status"),
+                            ("rejected", "rejected"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("review", models.CharField(blank=True, max_length=10)),
+                ("review_comments", models.TextField(blank=True)),
+                (
+                    "drafter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="assessments", to="cases.case"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lodged_on', models.DateField()),
-                ('late_reason', models.TextField(blank=True)),
-                ('lodged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appeals', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("lodged_on", models.DateField()),
+                ("late_reason", models.TextField(blank=True)),
+                (
+                    "lodged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="appeals", to="cases.case"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organisation', models.CharField(max_length=200)),
-                ('names_given', models.CharField(max_length=300)),
-                ('site', models.CharField(blank=True, max_length=200)),
-                ('risk', models.TextField()),
-                ('raised_at', models.DateTimeField()),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("organisation", models.CharField(max_length=200)),
+                ("names_given", models.CharField(max_length=300)),
+                ("site", models.CharField(blank=True, max_length=200)),
+                ("risk", models.TextField()),
+                ("raised_at", models.DateTimeField()),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alerts",
+                        to="cases.case",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CaseMember',
+            name="CaseMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(max_length=20)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='cases.case')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("relation", models.CharField(max_length=20)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="members", to="cases.case"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="memberships", to="people.person"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('instance', models.CharField(choices=[('first', 'first instance'), ('appeal', 'appeal')], max_length=10)),
-                ('outcome', models.CharField(choices=[('refugee_status', 'refugee status'), ('complementary_protection', 'complementary protection'), ('humanitarian_status', 'humanitarian status'), ('rejected', 'rejected')], max_length=30)),
-                ('reasons', models.TextField()),
-                ('countries_assessed', models.JSONField(default=list)),
-                ('decided_at', models.DateTimeField()),
-                ('notified_on', models.DateField(blank=True, null=True)),
-                ('notified_in', models.CharField(blank=True, max_length=20)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='cases.case')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "instance",
+                    models.CharField(choices=[("first", "first instance"), ("appeal", "appeal")], max_length=10),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("refugee_status", "refugee status"),
+                            ("complementary_protection", "complementary protection"),
+                            ("humanitarian_status", "humanitarian status"),
+                            ("rejected", "rejected"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("reasons", models.TextField()),
+                ("countries_assessed", models.JSONField(default=list)),
+                ("decided_at", models.DateTimeField()),
+                ("notified_on", models.DateField(blank=True, null=True)),
+                ("notified_in", models.CharField(blank=True, max_length=20)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="decisions", to="cases.case"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField()),
-                ('type', models.CharField(max_length=40)),
-                ('at', models.DateTimeField()),
-                ('state_before', models.CharField(blank=True, max_length=30)),
-                ('state_after', models.CharField(blank=True, max_length=30)),
-                ('reason', models.TextField(blank=True)),
-                ('data', models.JSONField(default=dict)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.PositiveIntegerField()),
+                ("type", models.CharField(max_length=40)),
+                ("at", models.DateTimeField()),
+                ("state_before", models.CharField(blank=True, max_length=30)),
+                ("state_after", models.CharField(blank=True, max_length=30)),
+                ("reason", models.TextField(blank=True)),
+                ("data", models.JSONField(default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="events", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'seq'],
+                "ordering": ["case", "seq"],
             },
         ),
         migrations.CreateModel(
-            name='Interview',
+            name="Interview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheduled_for', models.DateTimeField(blank=True, null=True)),
-                ('place', models.CharField(blank=True, max_length=200)),
-                ('language', models.CharField(max_length=20)),
-                ('interviewer_gender', models.CharField(blank=True, max_length=1)),
-                ('interpreter_gender', models.CharField(blank=True, max_length=1)),
-                ('held_at', models.DateTimeField(blank=True, null=True)),
-                ('rights_informed', models.BooleanField(default=False)),
-                ('read_back_confirmed', models.BooleanField(default=False)),
-                ('notes', models.TextField(blank=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interviews', to='cases.case')),
-                ('held_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("scheduled_for", models.DateTimeField(blank=True, null=True)),
+                ("place", models.CharField(blank=True, max_length=200)),
+                ("language", models.CharField(max_length=20)),
+                ("interviewer_gender", models.CharField(blank=True, max_length=1)),
+                ("interpreter_gender", models.CharField(blank=True, max_length=1)),
+                ("held_at", models.DateTimeField(blank=True, null=True)),
+                ("rights_informed", models.BooleanField(default=False)),
+                ("read_back_confirmed", models.BooleanField(default=False)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="interviews", to="cases.case"
+                    ),
+                ),
+                (
+                    "held_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['state', 'updated_at'], name='cases_case_state_8904ec_idx'),
+            model_name="case",
+            index=models.Index(fields=["state", "updated_at"], name="cases_case_state_8904ec_idx"),
         ),
         migrations.AddConstraint(
-            model_name='casemember',
-            constraint=models.UniqueConstraint(fields=('case', 'person'), name='one_membership_per_case'),
+            model_name="casemember",
+            constraint=models.UniqueConstraint(fields=("case", "person"), name="one_membership_per_case"),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.UniqueConstraint(fields=('case', 'seq'), name='one_event_per_seq'),
+            model_name="event",
+            constraint=models.UniqueConstraint(fields=("case", "seq"), name="one_event_per_seq"),
         ),
     ]

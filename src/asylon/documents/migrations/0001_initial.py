@@ -6,33 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('people', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('temporary_certificate', 'temporary certificate'), ('refugee_certificate', 'refugee certificate'), ('complementary_protection_document', 'complementary protection document'), ('humanitarian_status_document', 'humanitarian status document')], max_length=40)),
-                ('number', models.CharField(max_length=20, unique=True)),
-                ('valid_from', models.DateField()),
-                ('valid_until', models.DateField()),
-                ('revoked_on', models.DateField(blank=True, null=True)),
-                ('revoked_reason', models.TextField(blank=True)),
-                ('issued_at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='cases.case')),
-                ('issued_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("temporary_certificate", "temporary certificate"),
+                            ("refugee_certificate", "refugee certificate"),
+                            ("complementary_protection_document", "complementary protection document"),
+                            ("humanitarian_status_document", "humanitarian status document"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, unique=True)),
+                ("valid_from", models.DateField()),
+                ("valid_until", models.DateField()),
+                ("revoked_on", models.DateField(blank=True, null=True)),
+                ("revoked_reason", models.TextField(blank=True)),
+                ("issued_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="documents", to="cases.case"
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="documents", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['person', 'valid_until'], name='documents_d_person__a66712_idx')],
+                "indexes": [models.Index(fields=["person", "valid_until"], name="documents_d_person__a66712_idx")],
             },
         ),
     ]

@@ -5,71 +5,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sex', models.CharField(choices=[('F', 'female'), ('M', 'male'), ('X', 'other')], max_length=1)),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('birth_month', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('birth_day', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('nationalities', models.JSONField(default=list)),
-                ('habitual_residences', models.JSONField(default=list)),
-                ('languages', models.JSONField(default=list)),
-                ('specific_needs', models.JSONField(default=list)),
-                ('province', models.CharField(blank=True, max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sex", models.CharField(choices=[("F", "female"), ("M", "male"), ("X", "other")], max_length=1)),
+                ("birth_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("birth_month", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("birth_day", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("nationalities", models.JSONField(default=list)),
+                ("habitual_residences", models.JSONField(default=list)),
+                ("languages", models.JSONField(default=list)),
+                ("specific_needs", models.JSONField(default=list)),
+                ("province", models.CharField(blank=True, max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('birth_month__isnull', True), models.Q(('birth_month__gte', 1), ('birth_month__lte', 12)), _connector='OR'), name='birth_month_in_range'), models.CheckConstraint(condition=models.Q(('birth_day__isnull', True), ('birth_month__isnull', False), _connector='OR'), name='birth_day_needs_month')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("birth_month__isnull", True),
+                            models.Q(("birth_month__gte", 1), ("birth_month__lte", 12)),
+                            _connector="OR",
+                        ),
+                        name="birth_month_in_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("birth_day__isnull", True), ("birth_month__isnull", False), _connector="OR"
+                        ),
+                        name="birth_day_needs_month",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DetentionEpisode',
+            name="DetentionEpisode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('site', models.CharField(max_length=200)),
-                ('detained_since', models.DateField()),
-                ('released_on', models.DateField(blank=True, null=True)),
-                ('next_review_on', models.DateField()),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='detentions', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("site", models.CharField(max_length=200)),
+                ("detained_since", models.DateField()),
+                ("released_on", models.DateField(blank=True, null=True)),
+                ("next_review_on", models.DateField()),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="detentions", to="people.person"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Name',
+            name="Name",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=200)),
-                ('family_name', models.CharField(blank=True, max_length=100)),
-                ('given_name', models.CharField(blank=True, max_length=100)),
-                ('script', models.CharField(choices=[('Hang', 'Hangul'), ('Hani', 'Han characters'), ('Latn', 'Latin')], max_length=4)),
-                ('romanization', models.CharField(blank=True, choices=[('', 'none'), ('rr', 'Revised Romanization'), ('mr', 'McCune-Reischauer'), ('dprk', 'DPRK official'), ('pinyin', 'Hanyu Pinyin'), ('passport', 'passport spelling')], max_length=10)),
-                ('source', models.CharField(max_length=40)),
-                ('is_primary', models.BooleanField(default=False)),
-                ('folded', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='names', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.CharField(max_length=200)),
+                ("family_name", models.CharField(blank=True, max_length=100)),
+                ("given_name", models.CharField(blank=True, max_length=100)),
+                (
+                    "script",
+                    models.CharField(
+                        choices=[("Hang", "Hangul"), ("Hani", "Han characters"), ("Latn", "Latin")], max_length=4
+                    ),
+                ),
+                (
+                    "romanization",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "none"),
+                            ("rr", "Revised Romanization"),
+                            ("mr", "McCune-Reischauer"),
+                            ("dprk", "DPRK official"),
+                            ("pinyin", "Hanyu Pinyin"),
+                            ("passport", "passport spelling"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("source", models.CharField(max_length=40)),
+                ("is_primary", models.BooleanField(default=False)),
+                ("folded", models.CharField(db_index=True, editable=False, max_length=200)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="names", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_primary', True)), fields=('person',), name='one_primary_name_per_person')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_primary", True)), fields=("person",), name="one_primary_name_per_person"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FamilyLink',
+            name="FamilyLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(max_length=20)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='family_links', to='people.person')),
-                ('relative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("relation", models.CharField(max_length=20)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="family_links", to="people.person"
+                    ),
+                ),
+                (
+                    "relative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('person', 'relative'), name='one_link_per_pair'), models.CheckConstraint(condition=models.Q(('person', models.F('relative')), _negated=True), name='no_link_to_self')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person", "relative"), name="one_link_per_pair"),
+                    models.CheckConstraint(
+                        condition=models.Q(("person", models.F("relative")), _negated=True), name="no_link_to_self"
+                    ),
+                ],
             },
         ),
     ]

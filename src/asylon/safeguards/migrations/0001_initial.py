@@ -6,106 +6,221 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Recipient',
+            name="Recipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('authority', 'authority'), ('international_organisation', 'international organisation'), ('ngo', 'ngo'), ('court', 'court'), ('legal_representative', 'legal representative'), ('resettlement_state', 'resettlement state')], max_length=30)),
-                ('country', models.CharField(max_length=2)),
-                ('forwards_to', models.JSONField(default=list)),
-                ('agreement', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("authority", "authority"),
+                            ("international_organisation", "international organisation"),
+                            ("ngo", "ngo"),
+                            ("court", "court"),
+                            ("legal_representative", "legal representative"),
+                            ("resettlement_state", "resettlement state"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("country", models.CharField(max_length=2)),
+                ("forwards_to", models.JSONField(default=list)),
+                ("agreement", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Attestation',
+            name="Attestation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', models.CharField(max_length=2)),
-                ('organisation', models.CharField(max_length=200)),
-                ('attested_on', models.DateField()),
-                ('statement', models.TextField()),
-                ('monitor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("country", models.CharField(max_length=2)),
+                ("organisation", models.CharField(max_length=200)),
+                ("attested_on", models.DateField()),
+                ("statement", models.TextField()),
+                (
+                    "monitor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OnwardReturn',
+            name="OnwardReturn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', models.CharField(max_length=2)),
-                ('origin', models.CharField(max_length=2)),
-                ('noted_on', models.DateField()),
-                ('source', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("country", models.CharField(max_length=2)),
+                ("origin", models.CharField(max_length=2)),
+                ("noted_on", models.DateField()),
+                ("source", models.TextField(blank=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('country', 'origin'), name='one_onward_return')],
+                "constraints": [models.UniqueConstraint(fields=("country", "origin"), name="one_onward_return")],
             },
         ),
         migrations.CreateModel(
-            name='Disclosure',
+            name="Disclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.TextField()),
-                ('legal_basis', models.CharField(blank=True, choices=[('consent', 'consent'), ('vital_interest', 'vital interest'), ('best_interests_of_child', 'best interests of child'), ('mandate', 'mandate'), ('legal_obligation', 'legal obligation')], max_length=30)),
-                ('fields', models.JSONField(default=list)),
-                ('requested_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('refused', 'Refused'), ('pending', 'Pending'), ('approved', 'Approved'), ('rejected', 'Rejected')], max_length=20)),
-                ('refusal_codes', models.JSONField(default=list)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='people.person')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='safeguards.recipient')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("purpose", models.TextField()),
+                (
+                    "legal_basis",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("consent", "consent"),
+                            ("vital_interest", "vital interest"),
+                            ("best_interests_of_child", "best interests of child"),
+                            ("mandate", "mandate"),
+                            ("legal_obligation", "legal obligation"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("fields", models.JSONField(default=list)),
+                ("requested_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("refused", "Refused"),
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("refusal_codes", models.JSONField(default=list)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="disclosures", to="people.person"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disclosures",
+                        to="safeguards.recipient",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Removal',
+            name="Removal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('destination', models.CharField(max_length=2)),
-                ('requested_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('refused', 'Refused'), ('allowed', 'Allowed'), ('carried_out', 'Carried Out')], max_length=20)),
-                ('refusal_codes', models.JSONField(default=list)),
-                ('carried_out_at', models.DateTimeField(blank=True, null=True)),
-                ('carried_out_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='removals', to='people.person')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("destination", models.CharField(max_length=2)),
+                ("requested_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("refused", "Refused"), ("allowed", "Allowed"), ("carried_out", "Carried Out")],
+                        max_length=20,
+                    ),
+                ),
+                ("refusal_codes", models.JSONField(default=list)),
+                ("carried_out_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "carried_out_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="removals", to="people.person"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SafeThirdCountry',
+            name="SafeThirdCountry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', models.CharField(max_length=2)),
-                ('nationality', models.CharField(max_length=2)),
-                ('designated_on', models.DateField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("country", models.CharField(max_length=2)),
+                ("nationality", models.CharField(max_length=2)),
+                ("designated_on", models.DateField()),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('country', 'nationality'), name='one_designation')],
+                "constraints": [models.UniqueConstraint(fields=("country", "nationality"), name="one_designation")],
             },
         ),
         migrations.CreateModel(
-            name='NoReturnListing',
+            name="NoReturnListing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', models.CharField(max_length=2)),
-                ('reason', models.TextField()),
-                ('listed_on', models.DateField()),
-                ('delisted_on', models.DateField(blank=True, null=True)),
-                ('delisted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('listed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("country", models.CharField(max_length=2)),
+                ("reason", models.TextField()),
+                ("listed_on", models.DateField()),
+                ("delisted_on", models.DateField(blank=True, null=True)),
+                (
+                    "delisted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "listed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('delisted_on__isnull', True)), fields=('country',), name='one_active_listing')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("delisted_on__isnull", True)),
+                        fields=("country",),
+                        name="one_active_listing",
+                    )
+                ],
             },
         ),
     ]
