@@ -20,7 +20,8 @@ def env(name: str, default: str = "") -> str:
     path = os.environ.get(f"{name}_FILE")
     if path:
         return Path(path).read_text(encoding="utf-8").strip()
-    return os.environ.get(name, default)
+    # An empty variable counts as unset, so `DATABASE_URL= asylon ...` means the default.
+    return os.environ.get(name) or default
 
 
 def envbool(name: str, default: str) -> bool:
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "asylon.safeguards",
     "asylon.api",
     "asylon.front",
+    "asylon.cli",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +136,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Static files are served from the apps' folders: no collectstatic step before serving.
+WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("ASYLON_SESSION_AGE", str(8 * 3600))

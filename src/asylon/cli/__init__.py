@@ -1,0 +1,20 @@
+"""The `asylon` command: Django's management commands under one name, with our own first."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# `asylon load-demo` reads better than `asylon load_demo`; both work.
+ALIASES = {"load-demo": "load_demo", "renew-documents": "renew_documents"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asylon.config.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else argv)
+    if len(args) > 1:
+        args[1] = ALIASES.get(args[1], args[1])
+    args[0] = "asylon"
+    execute_from_command_line(args)

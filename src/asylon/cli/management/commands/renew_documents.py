@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from asylon.documents.services import documents_renew_due
+
+
+class Command(BaseCommand):
+    help = "The daily renewal run: renew every document about to expire that is still needed."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        renewed = documents_renew_due(today=timezone.now().date(), progress=True)
+        self.stdout.write(f"Renewed {renewed} documents.")
