@@ -111,3 +111,30 @@ def test_the_same_event_number_cannot_be_written_twice(staff):
     case = open_case(staff)
     with pytest.raises(IntegrityError), transaction.atomic():
         Event.objects.create(case=case, seq=1, type="forged", at=T0)
+
+
+def test_a_bad_intake_names_every_wrong_field_and_writes_nothing(staff):
+    from asylon.people.models import Name, Person
+
+    bad = services.PersonInput(
+        names=[services.NameInput(text=" ", script="Cyrl", romanization="x")],
+        sex="?",
+        birth_year=1990,
+        birth_month=2,
+        birth_day=30,
+        nationalities=["north korea"],
+        specific_needs=["tall"],
+    )
+    with pytest.raises(services.InvalidInput) as invalid:
+        services.intake_open(user=staff.registrar, people=[principal(), bad], channel=p.Channel.DETAINED)
+    assert set(invalid.value.errors) == {
+        "people[1].names[0].text",
+        "people[1].names[0].script",
+        "people[1].names[0].romanization",
+        "people[1].sex",
+        "people[1].birth_day",
+        "people[1].nationalities",
+        "people[1].specific_needs",
+    }
+    assert invalid.value.errors["people[1].birth_day"] == "1990-02 has no day 30."
+    assert (Case.objects.count(), Person.objects.count(), Name.objects.count(), Event.objects.count()) == (0, 0, 0, 0)

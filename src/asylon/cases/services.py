@@ -19,7 +19,7 @@ from django.utils import timezone
 from asylon.accounts.models import User
 from asylon.cases.models import Alert, Appeal, Assessment, Case, CaseMember, Decision, Event, Interview
 from asylon.documents import services as document_services
-from asylon.people.models import DetentionEpisode, FamilyLink, Name, Person
+from asylon.people.models import ROMANIZATIONS, SCRIPTS, SPECIFIC_NEEDS, DetentionEpisode, FamilyLink, Name, Person
 from asylon.procedure import case as procedure
 from asylon.procedure import detention
 from asylon.procedure.refusals import Code, Refusal, Refused
@@ -31,6 +31,14 @@ ALERT_ROLES = frozenset({Role.PARTNER_NGO, Role.MONITOR})
 
 class NotFound(Exception):
     """The record does not exist, or this user may not know that it does."""
+
+
+class InvalidInput(ValueError):
+    """Input that cannot make a record; `errors` maps each field to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,55 @@ def event_append(
     )
 
 
+SCRIPT_CODES = {code for code, _ in SCRIPTS}
+ROMANIZATION_CODES = {code for code, _ in ROMANIZATIONS}
+
+
+def _person_problems(data: PersonInput, prefix: str) -> dict[str, str]:
+    found = {}
+    if not data.names:
+        found[f"{prefix}.names"] = "At least one name is required."
+    for i, name in enumerate(data.names):
+        where = f"{prefix}.names[{i}]"
+        if not name.text.strip():
+            found[f"{where}.text"] = "A name cannot be empty."
+        if name.script not in SCRIPT_CODES:
+            found[f"{where}.script"] = f"Must be one of: {', '.join(sorted(SCRIPT_CODES))}."
+        if name.romanization not in ROMANIZATION_CODES:
+            found[f"{where}.romanization"] = (
+                f"Must be one of: {', '.join(sorted(c or '(none)' for c in ROMANIZATION_CODES))}."
+            )
+    if sum(n.is_primary for n in data.names) > 1:
+        found[f"{prefix}.names"] = "Only one name can be the primary one."
+    if data.sex not in ("F", "M", "X"):
+        found[f"{prefix}.sex"] = "Must be F, M or X."
+    found.update(_birth_date_problems(data, prefix))
+    for field_name in ("nationalities", "habitual_residences"):
+        bad = [c for c in getattr(data, field_name) if len(c) != 2 or not c.isalpha() or not c.isupper()]
+        if bad:
+            found[f"{prefix}.{field_name}"] = f"Not two-letter ISO 3166 codes: {', '.join(bad)}."
+    unknown_needs = sorted(set(data.specific_needs) - set(SPECIFIC_NEEDS))
+    if unknown_needs:
+        found[f"{prefix}.specific_needs"] = f"Unknown: {', '.join(unknown_needs)}."
+    return found
+
+
+def _birth_date_problems(data: PersonInput, prefix: str) -> dict[str, str]:
+    year, month, day = data.birth_year, data.birth_month, data.birth_day
+    if year is not None and not 1900 <= year <= 2100:
+        return {f"{prefix}.birth_year": "Must be a year between 1900 and 2100."}
+    if month is not None and (year is None or not 1 <= month <= 12):
+        return {f"{prefix}.birth_month": "Needs a year, and must be 1 to 12."}
+    if day is not None:
+        if month is None or year is None:
+            return {f"{prefix}.birth_day": "A day needs a year and a month."}
+        try:
+            date(year, month, day)
+        except ValueError:
+            return {f"{prefix}.birth_day": f"{year}-{month:02d} has no day {day}."}
+    return {}
+
+
 def _person_create(data: PersonInput) -> Person:
     person = Person.objects.create(
         sex=data.sex,
@@ -148,8 +205,15 @@ def intake_open(
 
     _require(user, INTAKE_ROLES)
     at = at or now()
-    if not people:
-        raise ValueError("an intake needs at least the principal applicant")
+    problems = {} if people else {"people": "An intake needs at least the principal applicant."}
+    for i, person in enumerate(people):
+        problems.update(_person_problems(person, f"people[{i}]"))
+    if channel not in set(procedure.Channel):
+        problems["channel"] = f"Must be one of: {', '.join(procedure.Channel)}."
+    if detained is not None and not detained.site.strip():
+        problems["detention.site"] = "A detention needs the site."
+    if problems:
+        raise InvalidInput(problems)
     persons = [_person_create(p) for p in people]
     principal = persons[0]
     case = Case.objects.create(
@@ -314,8 +378,13 @@ def alert_raise(
     *, user: User, organisation: str, names_given: str, risk: str, site: str = "", at: datetime | None = None
 ) -> Alert:
     _require(user, ALERT_ROLES)
-    if not names_given.strip() or not risk.strip():
-        raise ValueError("an alert needs the names given and the risk")
+    problems = {
+        k: "This field is required."
+        for k, v in (("names_given", names_given), ("risk", risk), ("organisation", organisation))
+        if not v.strip()
+    }
+    if problems:
+        raise InvalidInput(problems)
     return Alert.objects.create(
         raised_by=user, organisation=organisation, names_given=names_given, risk=risk, site=site, raised_at=at or now()
     )

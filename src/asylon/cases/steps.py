@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from asylon.cases.services import InvalidInput
 from asylon.procedure import case as procedure
 
 
@@ -23,12 +24,8 @@ class StepField:
     required: bool = True
 
 
-class StepInputError(ValueError):
+class StepInputError(InvalidInput):
     """Submitted data does not make a step; `errors` maps each field to what is wrong."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
 def step_type(name: str) -> type[procedure.Step]:

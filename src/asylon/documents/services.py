@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +12,7 @@ from asylon.accounts.models import User
 from asylon.documents.models import Document
 from asylon.people.models import Person
 from asylon.procedure import documents as procedure
-from asylon.procedure.refusals import Refused
+from asylon.procedure.refusals import Code, Refusal, Refused
 
 PREFIX = {
     procedure.DocumentType.TEMPORARY_CERTIFICATE: "T",
@@ -102,8 +102,6 @@ def document_revoke(*, user: User, document_id: int, reason: str, at: datetime |
         document.to_domain(), _held(person), domain_cases_of(person), user.actor(), at.date()
     )
     if not reason.strip():
-        from asylon.procedure.refusals import Code, Refusal
-
         refusals.append(Refusal.of(Code.REASON_MISSING))
     if refusals:
         raise Refused(refusals)
@@ -134,7 +132,7 @@ def documents_renew_due(*, today: date, progress: bool = False) -> int:
             )
             if newer.exists():
                 continue
-            at = timezone.now().replace(year=today.year, month=today.month, day=today.day)
+            at = datetime.combine(today, time(), tzinfo=UTC)
             document_create(
                 person=person,
                 case_id=document.case_id,

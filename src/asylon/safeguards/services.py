@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from asylon.accounts.models import User
 from asylon.cases.models import Case
-from asylon.cases.services import NotFound, domain_cases_of, event_append
+from asylon.cases.services import InvalidInput, NotFound, domain_cases_of, event_append
 from asylon.people.models import Person
 from asylon.procedure import disclosure as disclosure_rules
 from asylon.procedure import register as register_rules
@@ -45,10 +45,26 @@ def country_safety(today: date) -> removal_rules.CountrySafety:
     )
 
 
-def _country(code: str) -> str:
+DISCLOSABLE_FIELDS = frozenset(
+    {
+        "names",
+        "birth_date",
+        "sex",
+        "nationalities",
+        "languages",
+        "specific_needs",
+        "family",
+        "documents",
+        "detention",
+        "case_status",
+    }
+)
+
+
+def _country(code: str, field: str = "country") -> str:
     code = code.strip().upper()
     if len(code) != 2 or not code.isalpha():
-        raise ValueError(f"country must be a two-letter ISO 3166 code, not {code!r}")
+        raise InvalidInput({field: f"Must be a two-letter ISO 3166 code, not {code!r}."})
     return code
 
 
@@ -110,7 +126,7 @@ def register_delist(*, user: User, country: str, at: datetime | None = None) -> 
 def removal_request(*, user: User, person_id: int, destination: str, at: datetime | None = None) -> Removal:
     """Ask the guard; the attempt is recorded whatever it answers. Refused: raises after saving."""
     at = at or timezone.now()
-    destination = _country(destination)
+    destination = _country(destination, "destination")
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise NotFound(f"person {person_id}")
@@ -211,11 +227,16 @@ def recipient_create(
 ) -> Recipient:
     if not user.actor().has_any(frozenset({Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR})):
         raise Refused([Refusal.of(Code.ROLE_NOT_PERMITTED)])
+    kinds = [k.value for k in disclosure_rules.RecipientKind]
+    if kind not in kinds:
+        raise InvalidInput({"kind": f"Must be one of: {', '.join(kinds)}."})
+    if not name.strip():
+        raise InvalidInput({"name": "This field is required."})
     return Recipient.objects.create(
         name=name,
-        kind=disclosure_rules.RecipientKind(kind),
+        kind=kind,
         country=_country(country),
-        forwards_to=[_country(c) for c in forwards_to or []],
+        forwards_to=[_country(c, "forwards_to") for c in forwards_to or []],
         agreement=agreement,
     )
 
@@ -233,6 +254,12 @@ def disclosure_request(
 ) -> Disclosure:
     """Recorded whatever the guard answers; a refused request stays refused."""
     at = at or timezone.now()
+    bases = [b.value for b in disclosure_rules.LegalBasis]
+    if legal_basis and legal_basis not in bases:
+        raise InvalidInput({"legal_basis": f"Must be one of: {', '.join(bases)}."})
+    unknown = sorted(set(fields) - DISCLOSABLE_FIELDS)
+    if unknown:
+        raise InvalidInput({"fields": f"Unknown fields: {', '.join(unknown)}."})
     person = Person.objects.filter(pk=person_id).first()
     recipient = Recipient.objects.filter(pk=recipient_id).first()
     if person is None or recipient is None:
