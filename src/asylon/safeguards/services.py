@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from asylon.accounts.models import User
-from asylon.cases.models import Case
+from asylon.cases.models import Case, CaseMember
 from asylon.cases.services import InvalidInput, NotFound, domain_cases_of, event_append
 from asylon.people.models import Person
 from asylon.procedure import disclosure as disclosure_rules
@@ -71,7 +71,9 @@ def _country(code: str, field: str = "country") -> str:
 def _lock_person_cases(person: Person) -> list[Case]:
     # Lock every case of the person, in a fixed order so two requests cannot deadlock; an
     # appeal lodged meanwhile either lands before the guard looks, or waits for it.
-    return list(Case.objects.select_for_update().filter(members__person=person).order_by("pk").distinct())
+    # (DISTINCT cannot be combined with FOR UPDATE on PostgreSQL, hence the subquery.)
+    mine = CaseMember.objects.filter(person=person).values("case_id")
+    return list(Case.objects.select_for_update().filter(pk__in=mine).order_by("pk"))
 
 
 @transaction.atomic
