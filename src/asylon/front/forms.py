@@ -1,0 +1,168 @@
+"""The form for one procedure step, built from the fields the core's step carries.
+
+`step_fields` says what a step carries and `step_build` judges the input; this module only
+turns them into widgets and back, so the web form cannot drift from the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from asylon.cases.services import StepRecord
+from asylon.cases.steps import StepField, StepInputError, step_build, step_fields
+from asylon.front import labels
+from asylon.procedure.case import STEP_NAMES, Step
+from asylon.procedure.refusals import Refusal
+
+_NAMES = {kind: name for name, kind in STEP_NAMES.items()}
+
+# Short answers fit on one line; every other text is written at length.
+ONE_LINE = frozenset({"language", "place"})
+
+# What the case file records for a step beyond what the core judges (see StepRecord).
+RECORD_FIELDS = {
+    "schedule_interview": ("scheduled_for", "place", "interviewer_gender", "interpreter_gender"),
+    "hold_interview": ("notes",),
+}
+
+
+@dataclass
+class Widget:
+    """One field as the template draws it, with what the officer typed and what is wrong."""
+
+    step: str
+    name: str
+    kind: str  # "input", "textarea", "checkbox", "select", "datetime"
+    label: str
+    required: bool = False
+    help: str = ""
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    value: str = ""
+    checked: bool = False
+    error: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.step}-{self.name}"
+
+
+class StepForm:
+    def __init__(self, kind: type[Step], data: QueryDict | None = None) -> None:
+        self.kind = kind
+        self.name = _NAMES[kind]
+        self.label = labels.label("step", self.name)
+        self.grave = self.name in labels.GRAVE_STEPS
+        self.data = data
+        self.errors: dict[str, str] = {}
+        self.refusals: list[Refusal] = []
+        # Drawn unfolded: the form the officer just sent, or the one obvious next step.
+        self.open = data is not None
+
+    @property
+    def widgets(self) -> list[Widget]:
+        found = [self._widget(f) for f in step_fields(self.kind)]
+        found += [self._record_widget(name) for name in RECORD_FIELDS.get(self.name, ())]
+        return found
+
+    @property
+    def other_errors(self) -> list[str]:
+        """Errors that belong to no field drawn on the form."""
+        drawn = {w.name for w in self.widgets}
+        return [f"{k}: {v}" for k, v in self.errors.items() if k not in drawn]
+
+    def step(self) -> Step | None:
+        """The step, or None with `errors` filled in."""
+        try:
+            return step_build(self.name, self._step_data())
+        except StepInputError as e:
+            self.errors.update(e.errors)
+            return None
+
+    def record(self) -> StepRecord:
+        """What the file records beside the step; a value that cannot be read lands in `errors`."""
+        names = RECORD_FIELDS.get(self.name, ())
+        values: dict[str, object] = {n: self._raw(n).strip() for n in names}
+        if "scheduled_for" in values:
+            values["scheduled_for"] = self._datetime("scheduled_for")
+        for name in ("interviewer_gender", "interpreter_gender"):
+            if name in values and values[name] not in labels.GENDERS:
+                self.errors[name] = _("Choose one of the options.")
+                values[name] = ""
+        return StepRecord(**values)
+
+    def _raw(self, name: str) -> str:
+        return self.data.get(name, "") if self.data is not None else ""
+
+    def _step_data(self) -> dict[str, str]:
+        found = {}
+        for f in step_fields(self.kind):
+            raw = self.data.get(f.name) if self.data is not None else None
+            # An unchosen select is no answer at all, so the core's "required" speaks, not "invalid".
+            if raw is None or (f.kind == "choice" and raw == ""):
+                continue
+            found[f.name] = raw
+        return found
+
+    def _datetime(self, name: str) -> datetime | None:
+        raw = self._raw(name).strip()
+        if not raw:
+            return None
+        try:
+            parsed = parse_datetime(raw)
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            self.errors[name] = _("Enter a date and time, e.g. 2026-11-10 09:30.")
+            return None
+        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+    def _widget(self, f: StepField) -> Widget:
+        widget = Widget(
+            step=self.name,
+            name=f.name,
+            kind=_kind(f),
+            label=labels.label("field", f.name),
+            required=f.required and f.kind != "bool",
+            help=str(labels.HELP.get(f.name, "")),
+            error=self.errors.get(f.name, ""),
+        )
+        if f.kind == "choice":
+            widget.choices = [("", _("Choose…"))] + [(c, labels.label("choice", c)) for c in f.choices]
+        if f.kind == "bool":
+            widget.checked = self._raw(f.name).lower() in ("on", "true", "1", "yes")
+        else:
+            widget.value = self._raw(f.name)
+        return widget
+
+    def _record_widget(self, name: str) -> Widget:
+        widget = Widget(
+            step=self.name,
+            name=name,
+            kind="textarea" if name == "notes" else "input",
+            label=labels.label("field", name),
+            help=str(labels.HELP.get(name, "")),
+            value=self._raw(name),
+            error=self.errors.get(name, ""),
+        )
+        if name == "scheduled_for":
+            widget.kind = "datetime"
+        if name.endswith("_gender"):
+            widget.kind = "select"
+            widget.choices = [(k, str(v)) for k, v in labels.GENDERS.items()]
+        return widget
+
+
+def _kind(f: StepField) -> str:
+    if f.kind == "bool":
+        return "checkbox"
+    if f.kind == "choice":
+        return "select"
+    if f.kind == "text" and f.name not in ONE_LINE:
+        return "textarea"
+    return "input"

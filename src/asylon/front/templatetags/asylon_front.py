@@ -1,0 +1,21 @@
+"""Template filters that put words on the core's codes."""
+
+from __future__ import annotations
+
+from django import template
+
+from asylon.front import labels
+
+register = template.Library()
+
+
+@register.filter
+def label(value: object, vocabulary: str) -> str:
+    """`{{ case.state|label:"state" }}`: the words for a code, in the active language."""
+    return labels.label(vocabulary, value)
+
+
+@register.filter
+def labels_of(values: list[object], vocabulary: str) -> list[str]:
+    """`{{ person.specific_needs|labels_of:"specific_need"|join:", " }}`."""
+    return [labels.label(vocabulary, v) for v in values or ()]

@@ -1,0 +1,239 @@
+"""The officer's pages: find a case, read it, take the step the core allows.
+
+Views parse input, call one selector or service, and render. Which steps are offered comes
+from `available_steps`, and every verdict on a step from `case_take`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from asylon.cases.models import Case, Event
+from asylon.cases.selectors import case_get_for_user, case_search, case_timeline
+from asylon.cases.services import NotFound, case_take
+from asylon.documents.models import Document
+from asylon.front import labels
+from asylon.front.forms import StepForm
+from asylon.people.models import DetentionEpisode, Name, Person
+from asylon.procedure import case as procedure
+from asylon.procedure import detention
+from asylon.procedure.case import STEP_NAMES, State, available_steps
+from asylon.procedure.refusals import SENTENCES, Code, Refused
+
+PAGE_SIZE = 50
+
+# Event data that is shown elsewhere on the page (the reason column, the records), or that
+# the event keeps only as a marker that a narrative was written.
+_NOT_DETAILS = frozenset(
+    {
+        "reason",
+        "comments",
+        "late_reason",
+        "material_facts",
+        "credibility",
+        "inclusion",
+        "exclusion",
+        "complementary_protection",
+        "reasons",
+        "refusals",
+        "removal",
+    }
+)
+
+
+@never_cache
+@login_required
+@require_GET
+def cases(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    state = request.GET.get("state", "")
+    if state not in set(State):
+        state = ""
+    found = case_search(request.user, query, state).prefetch_related(
+        Prefetch(
+            "principal__detentions",
+            queryset=DetentionEpisode.objects.filter(released_on__isnull=True).order_by("detained_since"),
+            to_attr="current_detentions",
+        )
+    )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "query": query,
+        "state": state,
+        "states": [(s.value, labels.label("state", s)) for s in State],
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "rows": [_row(case) for case in page],
+    }
+    return render(request, "front/case_list.html", context)
+
+
+@dataclass(frozen=True)
+class Row:
+    case: Case
+    primary: Name | None
+    others: list[Name]
+    detained_since: date | None
+
+
+def _row(case: Case) -> Row:
+    names = list(case.principal.names.all())
+    detentions = case.principal.current_detentions
+    return Row(
+        case=case,
+        primary=names[0] if names else None,
+        others=names[1:],
+        detained_since=detentions[0].detained_since if detentions else None,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def case(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _case_page(request, _case_or_404(request, case_id))
+
+
+@never_cache
+@login_required
+@require_POST
+def step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
+    # Access first: a user who may not see the case learns nothing from a step's answer.
+    found = _case_or_404(request, case_id)
+    kind = STEP_NAMES.get(step)
+    if kind is None:
+        raise Http404(step)
+    form = StepForm(kind, request.POST)
+    built = form.step()
+    record = form.record()
+    if built is None or form.errors:
+        if built is not None:
+            # The step itself was readable: name the core's objections now too, so the officer
+            # does not fix the date only to learn on the next try that the language is missing.
+            form.refusals = procedure.refusals(found.to_domain(), built, request.user.actor(), timezone.now().date())
+        return _case_page(request, found, form, status=422)
+    try:
+        taken = case_take(user=request.user, case_id=found.pk, step=built, record=record)
+    except Refused as refused:
+        form.refusals = refused.refusals
+        # Reread: another officer may have moved the case, which is often why it was refused.
+        return _case_page(request, _case_or_404(request, case_id), form, status=422)
+    except NotFound:
+        raise Http404(case_id) from None
+    messages.success(
+        request,
+        _("%(step)s: done. The case is now at the stage “%(state)s”.")
+        % {"step": form.label, "state": labels.label("state", taken.state)},
+    )
+    return redirect("front:case", case_id=found.pk)
+
+
+def _case_or_404(request: HttpRequest, case_id: int) -> Case:
+    try:
+        return case_get_for_user(request.user, case_id)
+    except NotFound:
+        raise Http404(case_id) from None
+
+
+def _case_page(request: HttpRequest, case: Case, posted: StepForm | None = None, status: int = 200) -> HttpResponse:
+    today = timezone.localdate()
+    offered = available_steps(case.to_domain(), request.user.actor())
+    forms = [posted if posted is not None and posted.kind is kind else StepForm(kind) for kind in offered]
+    ordinary = [f for f in forms if not f.grave]
+    if posted is None and len(ordinary) == 1:
+        ordinary[0].open = True
+    context = {
+        "case": case,
+        "today": today,
+        "people": [_person(m.person, m.relation, today) for m in _members(case)],
+        "forms": forms,
+        "posted": posted,
+        # A step refused because the case moved on is no longer offered; the officer's text is kept.
+        "posted_gone": posted is not None and posted.kind not in offered,
+        "events": [_event(e) for e in case_timeline(case)],
+        "interviews": case.interviews.select_related("held_by").order_by("pk"),
+        "assessments": case.assessments.select_related("drafter", "reviewer").order_by("-pk"),
+        "decisions": case.decisions.select_related("decided_by").order_by("-pk"),
+        "appeals": case.appeals.select_related("lodged_by").order_by("-pk"),
+    }
+    return render(request, "front/case_detail.html", context, status=status)
+
+
+def _members(case: Case) -> list[Any]:
+    return sorted(case.members.all(), key=lambda m: (m.relation != "principal", m.pk))
+
+
+@dataclass(frozen=True)
+class PersonView:
+    person: Person
+    relation: str
+    names: list[Name]
+    documents: list[tuple[Document, str]]
+    detentions: list[tuple[DetentionEpisode, bool]]
+
+
+def _person(person: Person, relation: str, today: date) -> PersonView:
+    documents = sorted(person.documents.all(), key=lambda d: (d.valid_from, d.pk), reverse=True)
+    detentions = sorted(person.detentions.all(), key=lambda d: d.detained_since, reverse=True)
+    return PersonView(
+        person=person,
+        relation=relation,
+        names=list(person.names.all()),
+        documents=[(d, _document_status(d, today)) for d in documents],
+        detentions=[
+            (d, d.released_on is None and detention.review_overdue(d.next_review_on, today)) for d in detentions
+        ],
+    )
+
+
+def _document_status(document: Document, today: date) -> str:
+    if document.revoked_on is not None:
+        return "revoked"
+    if document.to_domain().valid_on(today):
+        return "valid"
+    return "not_yet_valid" if today < document.valid_from else "expired"
+
+
+@dataclass(frozen=True)
+class EventView:
+    event: Event
+    what: str
+    details: list[tuple[str, str]]
+    why: list[str]
+
+
+def _event(event: Event) -> EventView:
+    why = [event.reason] if event.reason else []
+    # A refused removal keeps the guard's codes; the officer reads the sentences.
+    why += [_(SENTENCES[Code(c)]) for c in event.data.get("refusals", []) if c in set(Code)]
+    details = [(labels.label("field", k), _detail(k, v)) for k, v in event.data.items() if k not in _NOT_DETAILS]
+    return EventView(event=event, what=labels.label("event", event.type), details=details, why=why)
+
+
+def _detail(key: str, value: object) -> str:
+    if key == "language":
+        return labels.label("language", value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    if isinstance(value, str):
+        for vocabulary in ("choice", "channel"):
+            words = labels.VOCABULARIES[vocabulary].get(value)
+            if words is not None:
+                return str(words)
+        return value or "—"
+    return str(value)
