@@ -138,3 +138,56 @@ def test_a_bad_intake_names_every_wrong_field_and_writes_nothing(staff):
     }
     assert invalid.value.errors["people[1].birth_day"] == "1990-02 has no day 30."
     assert (Case.objects.count(), Person.objects.count(), Name.objects.count(), Event.objects.count()) == (0, 0, 0, 0)
+
+
+def test_a_detention_review_sets_the_next_review_and_is_recorded_on_the_case(staff):
+    case = open_case(staff)
+    episode = case.principal.detentions.get()
+    later = T0 + timedelta(days=3)
+    with pytest.raises(Refused) as refused:
+        services.detention_review(user=staff.reviewer, episode_id=episode.pk, release=False, reason="", at=later)
+    assert refused.value.codes == [Code.ROLE_NOT_PERMITTED, Code.REASON_MISSING]
+    services.detention_review(
+        user=staff.eligibility, episode_id=episode.pk, release=False, reason="Risk of transfer.", at=later
+    )
+    episode.refresh_from_db()
+    assert episode.next_review_on == later.date() + timedelta(days=30)
+    services.detention_review(
+        user=staff.eligibility, episode_id=episode.pk, release=True, reason="Released to shelter.", at=later
+    )
+    episode.refresh_from_db()
+    assert episode.released_on == later.date()
+    assert list(case.events.values_list("type", flat=True)) == [
+        "intake_opened",
+        "detention_reviewed",
+        "detention_released",
+    ]
+
+
+def test_a_step_on_a_case_the_user_may_not_see_is_answered_as_if_it_did_not_exist(staff):
+    case = open_case(staff)
+    with pytest.raises(services.NotFound):
+        services.case_take(user=staff.monitor, case_id=case.pk, step=p.Register())
+    with pytest.raises(services.NotFound):
+        services.case_take(user=staff.registrar, case_id=case.pk + 1000, step=p.Register())
+
+
+def test_rescheduling_moves_the_interview_instead_of_adding_one(staff):
+    case = walk_to(staff, open_case(staff), p.State.INTERVIEW_SCHEDULED)
+    record = services.StepRecord(place="Room 2", interviewer_gender="F", interpreter_gender="F")
+    services.case_take(user=staff.eligibility, case_id=case.pk, step=p.ScheduleInterview(language="ko"), record=record)
+    interview = case.interviews.get()
+    assert (interview.place, interview.interviewer_gender) == ("Room 2", "F")
+
+
+def test_interview_preferences_are_checked(staff):
+    case = walk_to(staff, open_case(staff), p.State.SCREENED)
+    with pytest.raises(services.InvalidInput) as invalid:
+        services.case_take(
+            user=staff.eligibility,
+            case_id=case.pk,
+            step=p.ScheduleInterview(language="ko"),
+            record=services.StepRecord(interviewer_gender="female"),
+        )
+    assert invalid.value.errors == {"interviewer_gender": "Must be F, M or empty (no preference)."}
+    assert not case.interviews.exists()

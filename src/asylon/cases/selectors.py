@@ -5,33 +5,10 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from asylon.accounts.models import User
+from asylon.cases.access import cases_for_user
 from asylon.cases.models import Case, Event
 from asylon.cases.services import NotFound
 from asylon.people.models import Name, fold
-from asylon.procedure.roles import Role
-
-# Roles whose work is the case file itself. Monitors and partner NGOs see no personal data
-# through these functions: their pseudonymous views come with the transparency log.
-CASEWORK = frozenset(
-    {
-        Role.REGISTRATION_OFFICER,
-        Role.ELIGIBILITY_OFFICER,
-        Role.REVIEWER,
-        Role.APPEAL_OFFICER,
-        Role.DOCUMENTATION_OFFICER,
-        Role.REMOVAL_OFFICER,
-        Role.DATA_PROTECTION_OFFICER,
-    }
-)
-
-
-def cases_for_user(user: User) -> QuerySet[Case]:
-    """Every case this user may see, filtered in the database; deny by default."""
-    if not user.is_active:
-        return Case.objects.none()
-    if not user.actor().has_any(CASEWORK):
-        return Case.objects.none()
-    return Case.objects.all()
 
 
 def case_get_for_user(user: User, case_id: int) -> Case:

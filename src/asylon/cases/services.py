@@ -256,9 +256,12 @@ def _next_review(since: date, today: date) -> date:
     return review
 
 
-def case_lock(case_id: int) -> Case:
+def case_lock(user: User, case_id: int) -> Case:
+    """The case row, locked, if this user may see it; the same answer for missing and forbidden."""
+    from asylon.cases.access import cases_for_user
+
     try:
-        return Case.objects.select_for_update().get(pk=case_id)
+        return cases_for_user(user).select_for_update().get(pk=case_id)
     except Case.DoesNotExist:
         raise NotFound(f"case {case_id}") from None
 
@@ -282,6 +285,17 @@ class StepRecord:
     interpreter_gender: str = ""
     notes: str = ""
 
+    def problems(self) -> dict[str, str]:
+        found = {}
+        for name in ("interviewer_gender", "interpreter_gender"):
+            if getattr(self, name) not in ("", "F", "M"):
+                found[name] = "Must be F, M or empty (no preference)."
+        if len(self.place) > 200:
+            found["place"] = "At most 200 characters."
+        if self.scheduled_for is not None and self.scheduled_for.tzinfo is None:
+            found["scheduled_for"] = "Must carry a time zone."
+        return found
+
 
 @transaction.atomic
 def case_take(
@@ -290,9 +304,12 @@ def case_take(
     """Take one step of the procedure on a case, or raise `Refused` with every reason."""
     at = at or now()
     record = record or StepRecord()
+    problems = record.problems()
+    if problems:
+        raise InvalidInput(problems)
     # Locks the row: two reviewers deciding the same case at once are serialized, and the
     # second one is refused by the core because the stage has moved on.
-    case = case_lock(case_id)
+    case = case_lock(user, case_id)
     before = case.to_domain()
     after = procedure.take(before, step, user.actor(), at.date())
     case.from_domain(after)
@@ -321,14 +338,14 @@ def _reason(step: procedure.Step) -> str:
 
 def _record_step(case: Case, step: procedure.Step, record: StepRecord, user: User, at: datetime) -> None:
     if isinstance(step, procedure.ScheduleInterview):
-        Interview.objects.create(
-            case=case,
-            language=step.language,
-            scheduled_for=record.scheduled_for,
-            place=record.place,
-            interviewer_gender=record.interviewer_gender,
-            interpreter_gender=record.interpreter_gender,
-        )
+        # Rescheduling moves the interview not yet held; it does not leave a second one behind.
+        interview = case.interviews.filter(held_at__isnull=True).order_by("-pk").first() or Interview(case=case)
+        interview.language = step.language
+        interview.scheduled_for = record.scheduled_for
+        interview.place = record.place
+        interview.interviewer_gender = record.interviewer_gender
+        interview.interpreter_gender = record.interpreter_gender
+        interview.save()
     elif isinstance(step, procedure.HoldInterview):
         interview = case.interviews.order_by("-pk").first()
         assert interview is not None, "a scheduled case has an interview record"
@@ -388,3 +405,43 @@ def alert_raise(
     return Alert.objects.create(
         raised_by=user, organisation=organisation, names_given=names_given, risk=risk, site=site, raised_at=at or now()
     )
+
+
+DETENTION_REVIEWERS = frozenset({Role.REGISTRATION_OFFICER, Role.ELIGIBILITY_OFFICER})
+
+
+@transaction.atomic
+def detention_review(
+    *, user: User, episode_id: int, release: bool, reason: str, at: datetime | None = None
+) -> DetentionEpisode:
+    """UNHCR Detention Guidelines (2012), Guideline 7: record a periodic review, or the release."""
+    from asylon.cases.access import cases_for_user
+
+    at = at or now()
+    episode = DetentionEpisode.objects.select_for_update().filter(pk=episode_id, released_on__isnull=True).first()
+    cases = list(
+        cases_for_user(user).select_for_update().filter(members__person_id=getattr(episode, "person_id", None))
+    )
+    if episode is None or not cases:
+        raise NotFound(f"detention {episode_id}")
+    refusals = [] if user.actor().has_any(DETENTION_REVIEWERS) else [Refusal.of(Code.ROLE_NOT_PERMITTED)]
+    if not reason.strip():
+        refusals.append(Refusal.of(Code.REASON_MISSING))
+    if refusals:
+        raise Refused(refusals)
+    if release:
+        episode.released_on = at.date()
+    else:
+        episode.next_review_on = detention.next_review(at.date())
+    episode.save(update_fields=["released_on", "next_review_on"])
+    for case in cases:
+        event_append(
+            case=case,
+            type="detention_released" if release else "detention_reviewed",
+            actor=user,
+            at=at,
+            reason=reason,
+            data={"person": episode.person_id, "next_review_on": str(episode.next_review_on) if not release else None},
+            state_before=case.state,
+        )
+    return episode
