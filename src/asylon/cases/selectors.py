@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from asylon.accounts.models import User
-from asylon.cases.access import cases_for_user
+from asylon.cases.access import CASEWORK, cases_for_user
 from asylon.cases.models import Case, Event
 from asylon.cases.services import NotFound
 from asylon.people.models import Name, fold
@@ -50,3 +50,6 @@ def case_search(user: User, query: str = "", state: str = "") -> QuerySet[Case]:
 
 def case_timeline(case: Case) -> QuerySet[Event]:
     return case.events.select_related("actor").order_by("seq")
+
+
+__all__ = ["CASEWORK", "case_get_for_user", "case_search", "case_timeline", "cases_for_user"]
