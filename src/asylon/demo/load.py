@@ -219,6 +219,27 @@ def _renew_until(case_id: int, today: date) -> None:
                 )
 
 
+def _review_detention(case_id: int, officer: User, today: date, rng: Random) -> None:
+    """Reviews kept up to date for most detainees, a few overdue; released once protected."""
+    from asylon.cases.models import Case
+    from asylon.people.models import DetentionEpisode
+
+    case = Case.objects.get(pk=case_id)
+    protected = case.final_outcome in {o.value for o in p.PROTECTIVE} and case.state != p.State.APPEAL_WINDOW
+    for episode in DetentionEpisode.objects.filter(person__memberships__case=case, released_on__isnull=True):
+        if protected:
+            reason = "Released on recognition of international protection."
+            services.detention_review(
+                user=officer, episode_id=episode.pk, release=True, reason=reason, at=case.updated_at
+            )
+        elif rng.random() < 0.9:
+            day = max(today - timedelta(days=rng.randint(0, 28)), case.updated_at.date())
+            reason = "Continued: no alternative to detention offered by the authorities yet."
+            services.detention_review(
+                user=officer, episode_id=episode.pk, release=False, reason=reason, at=_at(day, rng)
+            )
+
+
 def case_load(case: DemoCase, people: dict[str, DemoPerson], staff: dict[str, User], today: date, seed: int) -> int:
     rng = Random(f"{seed}:{case.key}")
     path = _path(case, rng)
@@ -245,6 +266,8 @@ def case_load(case: DemoCase, people: dict[str, DemoPerson], staff: dict[str, Us
         for (step, who, _), day in zip(path, days, strict=True):
             services.case_take(user=staff[who], case_id=opened_case.pk, step=step, at=_at(day, rng))
         _renew_until(opened_case.pk, today)
+        if detained is not None:
+            _review_detention(opened_case.pk, staff["eligibility"], today, rng)
     return opened_case.pk
 
 
