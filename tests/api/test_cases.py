@@ -273,10 +273,6 @@ def test_a_step_body_that_is_not_an_object_is_named(staff, api):
     assert not Event.objects.filter(case=case, type="register").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="step_build does not bound text fields by their columns (Interview.language is 20 characters)",
-)
 def test_an_interview_language_longer_than_the_record_holds_is_named(staff, api):
     case = walk_to(staff, open_case(staff), State.SCREENED)
     before = db_state()

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from asylon.accounts.models import User
@@ -77,9 +77,20 @@ def now() -> datetime:
     return timezone.now()
 
 
-def _require(user: User, roles: frozenset[Role]) -> None:
+def require_role(user: User, roles: frozenset[Role]) -> None:
+    """Checked before any lookup, so that a user without the role learns nothing of what exists."""
     if not user.actor().has_any(roles):
         raise Refused([Refusal.of(Code.ROLE_NOT_PERMITTED)])
+
+
+def too_long(model: type[Model], values: dict[str, str], prefix: str = "") -> dict[str, str]:
+    """Text longer than its column holds, named before the database refuses it."""
+    found = {}
+    for name, value in values.items():
+        limit = model._meta.get_field(name).max_length
+        if limit is not None and len(value) > limit:
+            found[prefix + name] = f"At most {limit} characters."
+    return found
 
 
 def event_append(
@@ -121,12 +132,15 @@ def _person_problems(data: PersonInput, prefix: str) -> dict[str, str]:
             found[f"{where}.text"] = "A name cannot be empty."
         if name.script not in SCRIPT_CODES:
             found[f"{where}.script"] = f"Must be one of: {', '.join(sorted(SCRIPT_CODES))}."
+        limits = {"text": name.text, "family_name": name.family_name, "given_name": name.given_name}
+        found.update(too_long(Name, {**limits, "source": name.source}, f"{where}."))
         if name.romanization not in ROMANIZATION_CODES:
             found[f"{where}.romanization"] = (
                 f"Must be one of: {', '.join(sorted(c or '(none)' for c in ROMANIZATION_CODES))}."
             )
     if sum(n.is_primary for n in data.names) > 1:
         found[f"{prefix}.names"] = "Only one name can be the primary one."
+    found.update(too_long(Person, {"province": data.province}, f"{prefix}."))
     if data.sex not in ("F", "M", "X"):
         found[f"{prefix}.sex"] = "Must be F, M or X."
     found.update(_birth_date_problems(data, prefix))
@@ -203,7 +217,7 @@ def intake_open(
     """A person (and their family) comes to the procedure: self-presented, detained, or alerted."""
     from asylon.safeguards.services import no_return_countries
 
-    _require(user, INTAKE_ROLES)
+    require_role(user, INTAKE_ROLES)
     at = at or now()
     problems = {} if people else {"people": "An intake needs at least the principal applicant."}
     for i, person in enumerate(people):
@@ -212,6 +226,8 @@ def intake_open(
         problems["channel"] = f"Must be one of: {', '.join(procedure.Channel)}."
     if detained is not None and not detained.site.strip():
         problems["detention.site"] = "A detention needs the site."
+    if detained is not None:
+        problems.update(too_long(DetentionEpisode, {"site": detained.site}, "detention."))
     if problems:
         raise InvalidInput(problems)
     persons = [_person_create(p) for p in people]
@@ -305,6 +321,8 @@ def case_take(
     at = at or now()
     record = record or StepRecord()
     problems = record.problems()
+    if isinstance(step, procedure.ScheduleInterview | procedure.Notify | procedure.NotifyAppeal):
+        problems.update(too_long(Interview, {"language": step.language}))
     if problems:
         raise InvalidInput(problems)
     # Locks the row: two reviewers deciding the same case at once are serialized, and the
@@ -394,12 +412,10 @@ def _record_step(case: Case, step: procedure.Step, record: StepRecord, user: Use
 def alert_raise(
     *, user: User, organisation: str, names_given: str, risk: str, site: str = "", at: datetime | None = None
 ) -> Alert:
-    _require(user, ALERT_ROLES)
-    problems = {
-        k: "This field is required."
-        for k, v in (("names_given", names_given), ("risk", risk), ("organisation", organisation))
-        if not v.strip()
-    }
+    require_role(user, ALERT_ROLES)
+    texts = {"names_given": names_given, "risk": risk, "organisation": organisation}
+    problems = {k: "This field is required." for k, v in texts.items() if not v.strip()}
+    problems.update(too_long(Alert, {"names_given": names_given, "organisation": organisation, "site": site}))
     if problems:
         raise InvalidInput(problems)
     return Alert.objects.create(

@@ -77,10 +77,13 @@ def documents_issue_due(*, case: object, user: User | None, at: datetime) -> lis
 def document_issue(
     *, user: User, person_id: int, case_id: int, document_type: procedure.DocumentType, at: datetime | None = None
 ) -> Document:
-    from asylon.cases.services import NotFound, domain_cases_of
+    from asylon.cases.access import cases_for_user
+    from asylon.cases.services import NotFound, domain_cases_of, require_role
 
+    require_role(user, procedure.ISSUERS)
     at = at or timezone.now()
-    person = Person.objects.select_for_update().filter(pk=person_id, memberships__case_id=case_id).first()
+    visible = cases_for_user(user).filter(pk=case_id).values("pk")
+    person = Person.objects.select_for_update().filter(pk=person_id, memberships__case__in=visible).first()
     if person is None:
         raise NotFound(f"person {person_id} in case {case_id}")
     refusals = procedure.issue_refusals(document_type, domain_cases_of(person), user.actor())
@@ -91,10 +94,13 @@ def document_issue(
 
 @transaction.atomic
 def document_revoke(*, user: User, document_id: int, reason: str, at: datetime | None = None) -> Document:
-    from asylon.cases.services import NotFound, domain_cases_of
+    from asylon.cases.access import cases_for_user
+    from asylon.cases.services import NotFound, domain_cases_of, require_role
 
+    require_role(user, procedure.REVOKERS)
     at = at or timezone.now()
-    document = Document.objects.select_for_update().filter(pk=document_id).first()
+    visible = cases_for_user(user).values("pk")
+    document = Document.objects.select_for_update().filter(pk=document_id, case__in=visible).first()
     if document is None:
         raise NotFound(f"document {document_id}")
     person = Person.objects.select_for_update().get(pk=document.person_id)

@@ -68,6 +68,7 @@ def validity(document_type: DocumentType, today: date) -> tuple[date, date]:
 
 
 ISSUERS = frozenset({Role.DOCUMENTATION_OFFICER, Role.REGISTRATION_OFFICER})
+REVOKERS = frozenset({Role.DOCUMENTATION_OFFICER})
 
 
 def issue_refusals(document_type: DocumentType, cases: tuple[Case, ...], actor: Actor) -> list[Refusal]:
@@ -84,7 +85,7 @@ def revocation_refusals(
 ) -> list[Refusal]:
     """A document is revoked only if the person keeps another valid one while they need it."""
     found = []
-    if Role.DOCUMENTATION_OFFICER not in actor.roles:
+    if not actor.has_any(REVOKERS):
         found.append(Refusal.of(Code.ROLE_NOT_PERMITTED))
     if not document.valid_on(today):
         found.append(Refusal.of(Code.DOCUMENT_NOT_VALID))

@@ -15,6 +15,8 @@ from asylon.procedure.case import PROTECTIVE, Case, Outcome, State
 from asylon.procedure.refusals import Code, Refusal
 from asylon.procedure.roles import Actor, Role
 
+REMOVERS = frozenset({Role.REMOVAL_OFFICER})
+
 
 @dataclass(frozen=True)
 class Person:
@@ -48,7 +50,7 @@ def removal_refusals(
     safe and not known to return people onward.
     """
     found: list[Refusal] = []
-    if Role.REMOVAL_OFFICER not in actor.roles:
+    if not actor.has_any(REMOVERS):
         found.append(Refusal.of(Code.ROLE_NOT_PERMITTED))
 
     cases = person.cases

@@ -9,8 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from asylon.accounts.models import User
+from asylon.cases.access import cases_for_user
 from asylon.cases.models import Case, CaseMember
-from asylon.cases.services import InvalidInput, NotFound, domain_cases_of, event_append
+from asylon.cases.services import InvalidInput, NotFound, domain_cases_of, event_append, require_role, too_long
 from asylon.people.models import Person
 from asylon.procedure import disclosure as disclosure_rules
 from asylon.procedure import register as register_rules
@@ -98,6 +99,8 @@ def attestation_record(
         refusals.append(Refusal.of(Code.REASON_MISSING))
     if refusals:
         raise Refused(refusals)
+    if too_long(Attestation, {"organisation": organisation}):
+        raise InvalidInput(too_long(Attestation, {"organisation": organisation}))
     return Attestation.objects.create(
         country=_country(country), monitor=user, organisation=organisation, attested_on=at.date(), statement=statement
     )
@@ -124,14 +127,22 @@ def register_delist(*, user: User, country: str, at: datetime | None = None) -> 
     return listing
 
 
-@transaction.atomic
-def removal_request(*, user: User, person_id: int, destination: str, at: datetime | None = None) -> Removal:
-    """Ask the guard; the attempt is recorded whatever it answers. Refused: raises after saving."""
-    at = at or timezone.now()
-    destination = _country(destination, "destination")
-    person = Person.objects.filter(pk=person_id).first()
+def _person_for(user: User, person_id: int) -> Person:
+    """A person in a case this user may see; the same answer for missing and forbidden."""
+    person = Person.objects.filter(pk=person_id, memberships__case__in=cases_for_user(user)).first()
     if person is None:
         raise NotFound(f"person {person_id}")
+    return person
+
+
+@transaction.atomic
+def removal_request(*, user: User, person_id: int, destination: str, at: datetime | None = None) -> Removal:
+    """Ask the guard. The attempt is recorded whatever it answers, and returned: a refused one
+    with status "refused" and the guard's codes. Only a removal officer's attempts count."""
+    require_role(user, removal_rules.REMOVERS)
+    at = at or timezone.now()
+    destination = _country(destination, "destination")
+    person = _person_for(user, person_id)
     cases = _lock_person_cases(person)
     refusals = _removal_refusals(person, destination, user, at)
     removal = Removal.objects.create(
@@ -161,15 +172,21 @@ def _removal_refusals(person: Person, destination: str, user: User, at: datetime
 
 @transaction.atomic
 def removal_carry_out(*, user: User, removal_id: int, at: datetime | None = None) -> Removal:
-    """The guard is asked again at the moment of removal: an appeal or a listing may have come since."""
+    """The guard is asked again at the moment of removal: an appeal or a listing may have come
+    since. Refused then, the removal is recorded as refused with this attempt's reasons."""
+    require_role(user, removal_rules.REMOVERS)
     at = at or timezone.now()
-    removal = Removal.objects.select_for_update().filter(pk=removal_id).select_related("person").first()
+    visible = Person.objects.filter(memberships__case__in=cases_for_user(user)).values("pk")
+    removal = (
+        Removal.objects.select_for_update().filter(pk=removal_id, person__in=visible).select_related("person").first()
+    )
     if removal is None:
         raise NotFound(f"removal {removal_id}")
+    if removal.status != Removal.Status.ALLOWED:
+        # Nothing to carry out: a refused or completed removal stays as it was recorded.
+        raise Refused([Refusal.of(Code.STATE_DOES_NOT_ALLOW)])
     cases = _lock_person_cases(removal.person)
     refusals = _removal_refusals(removal.person, removal.destination, user, at)
-    if removal.status != Removal.Status.ALLOWED:
-        refusals.append(Refusal.of(Code.STATE_DOES_NOT_ALLOW))
     if refusals:
         for case in cases:
             event_append(
@@ -184,10 +201,9 @@ def removal_carry_out(*, user: User, removal_id: int, at: datetime | None = None
                 },
                 state_before=case.state,
             )
-        if removal.status == Removal.Status.ALLOWED:
-            removal.status = Removal.Status.REFUSED
-            removal.refusal_codes = [r.code for r in refusals]
-            removal.save(update_fields=["status", "refusal_codes"])
+        removal.status = Removal.Status.REFUSED
+        removal.refusal_codes = [r.code for r in refusals]
+        removal.save(update_fields=["status", "refusal_codes"])
         return removal
     removal.status = Removal.Status.CARRIED_OUT
     removal.carried_out_by = user
@@ -234,6 +250,8 @@ def recipient_create(
         raise InvalidInput({"kind": f"Must be one of: {', '.join(kinds)}."})
     if not name.strip():
         raise InvalidInput({"name": "This field is required."})
+    if too_long(Recipient, {"name": name}):
+        raise InvalidInput(too_long(Recipient, {"name": name}))
     return Recipient.objects.create(
         name=name,
         kind=kind,
@@ -255,6 +273,7 @@ def disclosure_request(
     at: datetime | None = None,
 ) -> Disclosure:
     """Recorded whatever the guard answers; a refused request stays refused."""
+    require_role(user, disclosure_rules.REQUESTERS)
     at = at or timezone.now()
     bases = [b.value for b in disclosure_rules.LegalBasis]
     if legal_basis and legal_basis not in bases:
@@ -262,10 +281,10 @@ def disclosure_request(
     unknown = sorted(set(fields) - DISCLOSABLE_FIELDS)
     if unknown:
         raise InvalidInput({"fields": f"Unknown fields: {', '.join(unknown)}."})
-    person = Person.objects.filter(pk=person_id).first()
+    person = _person_for(user, person_id)
     recipient = Recipient.objects.filter(pk=recipient_id).first()
-    if person is None or recipient is None:
-        raise NotFound("person or recipient")
+    if recipient is None:
+        raise NotFound(f"recipient {recipient_id}")
     disclosure = Disclosure(
         person=person,
         recipient=recipient,
