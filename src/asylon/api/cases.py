@@ -11,7 +11,6 @@ from ninja import Body, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from asylon.accounts.models import User
-from asylon.api import reads
 from asylon.api.problems import problems
 from asylon.api.schemas import (
     AlertIn,
@@ -30,6 +29,7 @@ from asylon.api.schemas import (
 )
 from asylon.cases import selectors, services
 from asylon.cases.models import CaseMember
+from asylon.cases.selectors import alerts_for_user
 from asylon.cases.steps import step_build, step_fields
 from asylon.procedure import case as procedure
 
@@ -152,4 +152,4 @@ def alert_raise(request: HttpRequest, payload: AlertIn) -> Status:
 @paginate(PageNumberPagination)
 def alert_list(request: HttpRequest) -> Any:
     """The alerts you may see, newest first."""
-    return reads.alerts_for_user(request.auth)
+    return alerts_for_user(request.auth)

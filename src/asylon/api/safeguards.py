@@ -11,7 +11,6 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from asylon.api import reads
 from asylon.api.problems import AttemptRefused, problems
 from asylon.api.schemas import (
     AttestationIn,
@@ -28,6 +27,7 @@ from asylon.api.schemas import (
 )
 from asylon.safeguards import services as safeguards
 from asylon.safeguards.models import Disclosure, Removal
+from asylon.safeguards.selectors import register_active, removals_for_user
 
 removals = Router(tags=["removals"])
 disclosures = Router(tags=["disclosures"])
@@ -58,7 +58,7 @@ def removal_carry_out(request: HttpRequest, removal_id: int) -> Status:
 @paginate(PageNumberPagination)
 def removal_list(request: HttpRequest) -> Any:
     """Removal attempts for the people in the cases you may see, newest first."""
-    return reads.removals_for_user(request.auth)
+    return removals_for_user(request.auth)
 
 
 @disclosures.post("/recipients", response={201: RecipientOut, **problems(403, body=True)})
@@ -87,7 +87,7 @@ def disclosure_decide(request: HttpRequest, disclosure_id: int, payload: Disclos
 @register.get("/register", response={200: list[ListingOut], **problems()})
 def register_show(request: HttpRequest) -> Any:
     """The countries to which no one is returned, today."""
-    return reads.register_active(timezone.now().date())
+    return register_active(timezone.now().date())
 
 
 @register.post("/register", response={201: ListingOut, **problems(403, 409, body=True)})

@@ -6,8 +6,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from asylon.accounts.models import User
 from asylon.cases.access import CASEWORK, cases_for_user
-from asylon.cases.models import Case, Event
-from asylon.cases.services import NotFound
+from asylon.cases.models import Alert, Case, Event
+from asylon.cases.services import INTAKE_ROLES, NotFound
 from asylon.people.models import Name, fold
 
 
@@ -48,8 +48,18 @@ def case_search(user: User, query: str = "", state: str = "") -> QuerySet[Case]:
     )
 
 
+def alerts_for_user(user: User) -> QuerySet[Alert]:
+    """Registration officers see every alert (they open the intakes); whoever raised one sees their own."""
+    alerts = Alert.objects.select_related("raised_by").order_by("-raised_at", "-pk")
+    if not user.is_active:
+        return alerts.none()
+    if user.actor().has_any(INTAKE_ROLES):
+        return alerts
+    return alerts.filter(raised_by=user)
+
+
 def case_timeline(case: Case) -> QuerySet[Event]:
     return case.events.select_related("actor").order_by("seq")
 
 
-__all__ = ["CASEWORK", "case_get_for_user", "case_search", "case_timeline", "cases_for_user"]
+__all__ = ["CASEWORK", "alerts_for_user", "case_get_for_user", "case_search", "case_timeline", "cases_for_user"]
