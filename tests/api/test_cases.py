@@ -132,7 +132,7 @@ def test_a_returned_assessment_is_reworked_and_a_rejection_becomes_final_once_th
     refused = problem(take(registrar, case.pk, "finalize"), 409, "refused")
     assert codes(refused) == ["appeal_window_open"]
 
-    clock.advance(days=31)
+    clock.advance(days=73)  # the deadline and six weeks for late appeals (PS §7.2)
     response = take(registrar, case.pk, "finalize")
     assert response.status_code == 200
     assert (response.json()["state"], response.json()["final_outcome"]) == ("final", "rejected")

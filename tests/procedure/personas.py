@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from asylon.procedure.case import (
+    LATE_APPEAL_GRACE,
     ApproveAssessment,
     Case,
     Decide,
@@ -103,7 +104,7 @@ def walk(to: State, outcome: Outcome = Outcome.REJECTED, case: Case | None = Non
             return case
     if to == State.FINAL:
         assert case.appeal_deadline is not None
-        return take(case, Finalize(), registrar, case.appeal_deadline + timedelta(days=1))
+        return take(case, Finalize(), registrar, case.appeal_deadline + LATE_APPEAL_GRACE + timedelta(days=1))
     case = take(case, LodgeAppeal(), registrar, TODAY)
     if to == State.APPEAL_LODGED:
         return case

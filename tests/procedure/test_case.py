@@ -174,11 +174,13 @@ def test_a_protection_short_of_refugee_status_can_be_appealed(outcome):
     assert case.state == State.APPEAL_WINDOW
 
 
-def test_the_decision_is_not_final_while_the_appeal_window_is_open():
+def test_the_decision_is_not_final_while_a_late_appeal_may_still_be_heard():
     case = walk(State.APPEAL_WINDOW)
     assert case.appeal_deadline is not None
     assert codes(case, Finalize(), registrar, case.appeal_deadline) == [Code.APPEAL_WINDOW_OPEN]
-    final = take(case, Finalize(), registrar, case.appeal_deadline + timedelta(days=1))
+    last_late_day = case.appeal_deadline + LATE_APPEAL_GRACE
+    assert codes(case, Finalize(), registrar, last_late_day) == [Code.APPEAL_WINDOW_OPEN]
+    final = take(case, Finalize(), registrar, last_late_day + timedelta(days=1))
     assert (final.state, final.final_outcome) == (State.FINAL, Outcome.REJECTED)
 
 

@@ -55,6 +55,6 @@ def walk_to(staff, case, to: p.State, outcome: p.Outcome = p.Outcome.REJECTED, a
     if case.state == to:
         return case
     if to == p.State.FINAL and case.state == p.State.APPEAL_WINDOW:
-        later = at + timedelta(days=31)
+        later = at + timedelta(days=73)
         return services.case_take(user=staff.registrar, case_id=case.pk, step=p.Finalize(), at=later)
     raise AssertionError(f"cannot walk to {to} from {case.state}")

@@ -39,7 +39,7 @@ def test_removal_is_refused_while_appeal_window_is_open_and_the_attempt_is_recor
 
 def test_removal_to_a_country_never_assessed_is_refused_after_a_final_rejection(staff, registers):
     case = walk_to(staff, open_case(staff), p.State.APPEAL_WINDOW)
-    later = T0 + timedelta(days=31)
+    later = T0 + timedelta(days=73)
     services.case_take(user=staff.registrar, case_id=case.pk, step=p.Finalize(), at=later)
     case.refresh_from_db()
     assert case.countries_assessed == ["CN", "KP"]

@@ -162,7 +162,8 @@ def _path(case: DemoCase, rng: Random) -> list[tuple[p.Step, str, tuple[int, int
         if case.target_stage in ("appeal_lodged", "appeal_decided"):
             return path[:-2] if case.target_stage == "appeal_lodged" else path[:-1]
     elif case.target_stage in ("final", "closed") and outcome != p.Outcome.REFUGEE_STATUS:
-        path.append((p.Finalize(), "registration", (31, 45)))
+        # The window closes six weeks after the deadline (PS §7.2).
+        path.append((p.Finalize(), "registration", (73, 90)))
     if case.target_stage == "closed":
         path.append((p.Close(reason="Resettled to a safe third country."), "eligibility", (20, 200)))
     if case.target_stage == "withdrawn":

@@ -361,14 +361,18 @@ class LodgeAppeal(Step):
 
 @dataclass(frozen=True)
 class Finalize(Step):
-    """The first-instance decision becomes final once the appeal window has closed unused."""
+    """The first-instance decision becomes final once the appeal window has closed unused.
+
+    PS §7.2: the file is not closed while a late appeal may still be heard, so the window
+    closes six weeks after the deadline the applicant was given.
+    """
 
     sources = frozenset({State.APPEAL_WINDOW})
     roles = frozenset({_REG, _ELIG})
 
     def refusals(self, case: Case, actor: Actor, today: date) -> list[Refusal]:
         assert case.appeal_deadline is not None
-        return [Refusal.of(Code.APPEAL_WINDOW_OPEN)] if today <= case.appeal_deadline else []
+        return [Refusal.of(Code.APPEAL_WINDOW_OPEN)] if today <= case.appeal_deadline + LATE_APPEAL_GRACE else []
 
     def apply(self, case: Case, actor: Actor, today: date) -> Case:
         return replace(case, state=State.FINAL, final_outcome=case.outcome)
