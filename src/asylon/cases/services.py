@@ -184,16 +184,8 @@ def _person_create(data: PersonInput) -> Person:
     )
     has_primary = any(n.is_primary for n in data.names)
     for i, n in enumerate(data.names):
-        Name(
-            person=person,
-            text=n.text,
-            script=n.script,
-            romanization=n.romanization,
-            source=n.source,
-            family_name=n.family_name,
-            given_name=n.given_name,
-            is_primary=n.is_primary or (not has_primary and i == 0),
-        ).save()
+        # Name.save() folds the search key, so names are saved one by one, not in bulk.
+        Name(person=person, **{**asdict(n), "is_primary": n.is_primary or (not has_primary and i == 0)}).save()
     return person
 
 

@@ -135,9 +135,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-# Static files are served from the apps' folders: no collectstatic step before serving.
+# Static files are served from the apps' folders: no collectstatic step before serving. A
+# deployment that collects them names the folder.
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = env("ASYLON_STATIC_ROOT") or None
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("ASYLON_SESSION_AGE", str(8 * 3600))

@@ -8,6 +8,7 @@ documents in the demo are the ones the rules produce.
 from __future__ import annotations
 
 import secrets
+from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 from random import Random
 
@@ -90,18 +91,7 @@ def _at(day: date, rng: Random) -> datetime:
 
 def _person_input(person: DemoPerson, relation: str) -> services.PersonInput:
     return services.PersonInput(
-        names=[
-            services.NameInput(
-                text=n.text,
-                script=n.script,
-                romanization=n.romanization,
-                source=n.source,
-                family_name=n.family_name,
-                given_name=n.given_name,
-                is_primary=n.is_primary,
-            )
-            for n in person.names
-        ],
+        names=[services.NameInput(**asdict(n)) for n in person.names],
         sex=person.sex,
         birth_year=person.birth_year,
         birth_month=person.birth_month,
