@@ -1,0 +1,1 @@
+"""Protecting personal data at rest: field encryption, keys per office, blind indexes."""
