@@ -44,7 +44,7 @@ class In(Schema):
 
 
 class NameIn(In):
-    text: str = Field(max_length=_max(Name, "text"), description="The name as written, in its own script.")
+    text: str = Field(max_length=Name.LIMITS["text"], description="The name as written, in its own script.")
     script: str = Field(description=f"ISO 15924 code of the script: {_codes(SCRIPTS)}.")
     romanization: str = Field(
         "", description=f"For a Latin-script name, how it was romanized: {_codes(ROMANIZATIONS)}; empty if not."
@@ -52,8 +52,8 @@ class NameIn(In):
     source: str = Field(
         "self", max_length=_max(Name, "source"), description="Who gave this spelling: `self`, `passport`, `ngo`..."
     )
-    family_name: str = Field("", max_length=_max(Name, "family_name"), description="The family-name part, if known.")
-    given_name: str = Field("", max_length=_max(Name, "given_name"), description="The given-name part, if known.")
+    family_name: str = Field("", max_length=Name.LIMITS["family_name"], description="The family-name part, if known.")
+    given_name: str = Field("", max_length=Name.LIMITS["given_name"], description="The given-name part, if known.")
     is_primary: StrictBool = Field(False, description="The name the file is known by; the first name when none is.")
 
     def to_input(self) -> NameInput:

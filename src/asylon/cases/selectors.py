@@ -8,6 +8,8 @@ from asylon.accounts.models import User
 from asylon.cases.access import CASEWORK, cases_for_user
 from asylon.cases.models import Alert, Case, Event
 from asylon.cases.services import INTAKE_ROLES, NotFound
+from asylon.dataprotection import runtime
+from asylon.dataprotection.blind import blind_index
 from asylon.people.models import Name, fold
 
 
@@ -39,7 +41,8 @@ def case_search(user: User, query: str = "", state: str = "") -> QuerySet[Case]:
         key = fold(query)
         matches = Q(number__iexact=query) | Q(members__person__documents__number__iexact=query)
         if key:
-            matches |= Q(members__person__names__folded__contains=key)
+            # Names are encrypted: the typed text is matched through its blind index only.
+            matches |= Q(members__person__name_keys__digest=blind_index(runtime.keyring(), "name", key))
         cases = cases.filter(pk__in=Case.objects.filter(matches).values("pk"))
     return (
         cases.select_related("principal")

@@ -8,7 +8,8 @@ same case at once are serialized: the second sees the first one's result and is 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import unicodedata
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -18,8 +19,20 @@ from django.utils import timezone
 
 from asylon.accounts.models import User
 from asylon.cases.models import Alert, Appeal, Assessment, Case, CaseMember, Decision, Event, Interview
+from asylon.dataprotection import runtime
+from asylon.dataprotection.blind import blind_index
 from asylon.documents import services as document_services
-from asylon.people.models import ROMANIZATIONS, SCRIPTS, SPECIFIC_NEEDS, DetentionEpisode, FamilyLink, Name, Person
+from asylon.people.models import (
+    ROMANIZATIONS,
+    SCRIPTS,
+    SPECIFIC_NEEDS,
+    DetentionEpisode,
+    FamilyLink,
+    Name,
+    NameKey,
+    Person,
+    office_slug,
+)
 from asylon.procedure import case as procedure
 from asylon.procedure import detention
 from asylon.procedure.refusals import Code, Refusal, Refused
@@ -132,8 +145,10 @@ def _person_problems(data: PersonInput, prefix: str) -> dict[str, str]:
             found[f"{where}.text"] = "A name cannot be empty."
         if name.script not in SCRIPT_CODES:
             found[f"{where}.script"] = f"Must be one of: {', '.join(sorted(SCRIPT_CODES))}."
-        limits = {"text": name.text, "family_name": name.family_name, "given_name": name.given_name}
-        found.update(too_long(Name, {**limits, "source": name.source}, f"{where}."))
+        for part, limit in Name.LIMITS.items():
+            if len(getattr(name, part)) > limit:
+                found[f"{where}.{part}"] = f"At most {limit} characters."
+        found.update(too_long(Name, {"source": name.source}, f"{where}."))
         if name.romanization not in ROMANIZATION_CODES:
             found[f"{where}.romanization"] = (
                 f"Must be one of: {', '.join(sorted(c or '(none)' for c in ROMANIZATION_CODES))}."
@@ -170,8 +185,9 @@ def _birth_date_problems(data: PersonInput, prefix: str) -> dict[str, str]:
     return {}
 
 
-def _person_create(data: PersonInput) -> Person:
+def _person_create(data: PersonInput, office: str) -> Person:
     person = Person.objects.create(
+        office=office,
         sex=data.sex,
         birth_year=data.birth_year,
         birth_month=data.birth_month,
@@ -184,9 +200,27 @@ def _person_create(data: PersonInput) -> Person:
     )
     has_primary = any(n.is_primary for n in data.names)
     for i, n in enumerate(data.names):
-        # Name.save() folds the search key, so names are saved one by one, not in bulk.
-        Name(person=person, **{**asdict(n), "is_primary": n.is_primary or (not has_primary and i == 0)}).save()
+        name_add(person=person, name=replace(n, is_primary=n.is_primary or (not has_primary and i == 0)))
     return person
+
+
+def name_add(*, person: Person, name: NameInput) -> Name:
+    """Store a name encrypted, with the blind indexes that let it be found."""
+    texts = {k: unicodedata.normalize("NFC", getattr(name, k)) for k in Name.LIMITS}
+    stored = Name.objects.create(
+        person=person,
+        office=person.office,
+        script=name.script,
+        romanization=name.romanization,
+        source=name.source,
+        is_primary=name.is_primary,
+        **texts,
+    )
+    keys = runtime.keyring()
+    NameKey.objects.bulk_create(
+        NameKey(name=stored, person=person, digest=blind_index(keys, "name", key)) for key in stored.search_keys()
+    )
+    return stored
 
 
 def _case_number(at: datetime) -> str:
@@ -222,7 +256,8 @@ def intake_open(
         problems.update(too_long(DetentionEpisode, {"site": detained.site}, "detention."))
     if problems:
         raise InvalidInput(problems)
-    persons = [_person_create(p) for p in people]
+    office = office_slug(user.unit)
+    persons = [_person_create(p, office) for p in people]
     principal = persons[0]
     case = Case.objects.create(
         number=_case_number(at),

@@ -40,9 +40,12 @@ def envint(name: str, default: str) -> int:
 
 
 DEBUG = envbool("ASYLON_DEBUG", "false")
+ASYLON_DEMO = envbool("ASYLON_DEMO", "true")
+# The data keys (see asylon.dataprotection.keys): never in the database or the repository.
+ASYLON_KEYS_FILE = env("ASYLON_KEYS_FILE") or str(DATA_DIR / "keys.json")
 SECRET_KEY = env("ASYLON_SECRET_KEY")
 if not SECRET_KEY:
-    if not envbool("ASYLON_DEMO", "true"):
+    if not ASYLON_DEMO:
         raise ImproperlyConfigured("ASYLON_SECRET_KEY (or ASYLON_SECRET_KEY_FILE) is required outside the demo")
     # The demo only: a key that exists on this machine alone, never in the repository.
     key_file = DATA_DIR / "demo-secret-key"

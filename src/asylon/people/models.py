@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+import uuid
 
 from django.db import models
+
+from asylon.dataprotection.runtime import sealed
 
 SCRIPTS = [("Hang", "Hangul"), ("Hani", "Han characters"), ("Latn", "Latin")]
 ROMANIZATIONS = [
@@ -32,7 +35,15 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+def office_slug(unit: str) -> str:
+    """The office whose keys encrypt a record: the registering officer's unit."""
+    slug = "".join(ch if ch.isalnum() else "-" for ch in unit.strip().casefold()).strip("-")
+    return slug or "main"
+
+
 class Person(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    office = models.CharField(max_length=40, default="main")
     sex = models.CharField(max_length=1, choices=[("F", "female"), ("M", "male"), ("X", "other")])
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -78,15 +89,26 @@ class Person(models.Model):
 
 
 class Name(models.Model):
+    """A name as written by one source. The text is stored encrypted; it is found through
+    `NameKey` blind indexes of its normalized variants, never by a readable column."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    office = models.CharField(max_length=40, default="main")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
-    text = models.CharField(max_length=200)
-    family_name = models.CharField(max_length=100, blank=True)
-    given_name = models.CharField(max_length=100, blank=True)
+    text_sealed = models.TextField(default="")
+    family_name_sealed = models.TextField(blank=True)
+    given_name_sealed = models.TextField(blank=True)
     script = models.CharField(max_length=4, choices=SCRIPTS)
     romanization = models.CharField(max_length=10, choices=ROMANIZATIONS, blank=True)
     source = models.CharField(max_length=40)
     is_primary = models.BooleanField(default=False)
-    folded = models.CharField(max_length=200, db_index=True, editable=False)
+
+    text = sealed("text")
+    family_name = sealed("family_name")
+    given_name = sealed("given_name")
+
+    # Lengths of the plaintext, checked by the services before encryption.
+    LIMITS = {"text": 200, "family_name": 100, "given_name": 100}
 
     class Meta:
         constraints = [
@@ -96,12 +118,34 @@ class Name(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text
+        return f"name {self.pk}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.text = unicodedata.normalize("NFC", self.text)
-        self.folded = fold(self.text)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+    def search_keys(self) -> set[str]:
+        """The normalized variants an officer may type to find this name."""
+        keys = {fold(self.text), fold(self.family_name), fold(self.given_name)}
+        # Every run of whole words: "Ri Sun" finds "Ri Sun Hui", and so does "Sun Hui".
+        words = [fold(w) for w in self.text.replace("-", " ").split()]
+        keys |= {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+        if self.family_name and self.given_name:
+            keys.add(fold(self.given_name + self.family_name))  # given name first, as Western lists write it
+        if self.script == "Hang" and " " not in self.text.strip():
+            # Korean names run together: the given name follows a surname of one or two syllables.
+            keys |= {fold(self.text[1:]), fold(self.text[2:])} if len(self.text) >= 4 else {fold(self.text[1:])}
+        return {k for k in keys if k}
+
+
+class NameKey(models.Model):
+    """A blind index (HMAC) of one normalized variant of a name."""
+
+    name = models.ForeignKey(Name, on_delete=models.CASCADE, related_name="keys")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
+    digest = models.CharField(max_length=32, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "digest"], name="one_key_per_variant")]
+
+    def __str__(self) -> str:
+        return self.digest
 
 
 class FamilyLink(models.Model):

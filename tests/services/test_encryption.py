@@ -1,0 +1,67 @@
+"""Names are encrypted in the database and found only through blind indexes."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from asylon.cases import services
+from asylon.cases.selectors import case_search
+from asylon.dataprotection.cipher import DecryptionError
+from asylon.people.models import Name, NameKey
+from tests.services.helpers import open_case, principal
+
+
+def kim() -> services.PersonInput:
+    return services.PersonInput(
+        names=[
+            services.NameInput(text="김철수", script="Hang", family_name="김", given_name="철수", is_primary=True),
+            services.NameInput(text="Kim Chol Su", script="Latn", romanization="dprk", source="ngo"),
+        ],
+        sex="M",
+        nationalities=["KP"],
+    )
+
+
+pytestmark = pytest.mark.django_db
+
+
+def dump_names() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM people_name")
+        rows = cursor.fetchall()
+        cursor.execute("SELECT * FROM people_namekey")
+        rows += cursor.fetchall()
+    return repr(rows)
+
+
+def test_no_name_is_readable_in_the_database(staff):
+    open_case(staff, principal("리순희"))
+    dump = dump_names()
+    for clear in ("리순희", "순희", "Ri Sun Hui", "risunhui", "sunhui"):
+        assert clear not in dump
+    name = Name.objects.get(script="Hang")
+    assert name.text == "리순희"
+    assert name.text_sealed.startswith("v1:")
+
+
+def test_a_name_moved_to_another_row_does_not_decrypt(staff):
+    open_case(staff, principal("리순희"))
+    open_case(staff, kim())
+    first, second = Name.objects.filter(script="Hang").order_by("pk")
+    Name.objects.filter(pk=second.pk).update(text_sealed=first.text_sealed)
+    with pytest.raises(DecryptionError):
+        _ = Name.objects.get(pk=second.pk).text
+
+
+@pytest.mark.parametrize("typed", ["리순희", "순희", "Ri Sun Hui", "ri sun-hui", "Sun Hui", "Ri Sun", "RI"])
+def test_a_case_is_found_by_what_an_officer_types(staff, typed):
+    case = open_case(staff, principal("리순희"))
+    open_case(staff, kim())
+    assert list(case_search(staff.registrar, typed)) == [case]
+
+
+def test_only_whole_words_and_name_parts_are_indexed(staff):
+    open_case(staff, principal("리순희"))
+    assert list(case_search(staff.registrar, "Su")) == []
+    assert NameKey.objects.count() > 0
