@@ -101,10 +101,10 @@ def test_events_cannot_be_changed_or_deleted_through_the_application(staff):
 def test_events_cannot_be_changed_even_bypassing_the_application(staff):
     case = open_case(staff)
     with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE cases_event SET reason = 'rewritten' WHERE case_id = %s", [case.pk])
+        cursor.execute("UPDATE cases_event SET type = 'rewritten' WHERE case_id = %s", [case.pk])
     with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM cases_event WHERE case_id = %s", [case.pk])
-    assert case.events.get().reason == ""
+    assert case.events.get().type == "intake_opened"
 
 
 def test_the_same_event_number_cannot_be_written_twice(staff):

@@ -65,3 +65,28 @@ def test_only_whole_words_and_name_parts_are_indexed(staff):
     open_case(staff, principal("리순희"))
     assert list(case_search(staff.registrar, "Su")) == []
     assert NameKey.objects.count() > 0
+
+
+def test_narratives_and_reasons_are_sealed_in_every_table(staff):
+    from asylon.cases.models import Assessment, Decision
+    from asylon.procedure import case as p
+    from tests.procedure.personas import assessment
+    from tests.services.helpers import walk_to
+
+    case = walk_to(staff, open_case(staff, principal("리순희")), p.State.DECIDED)
+    clear = [
+        assessment().material_facts,
+        assessment().complementary_protection,
+        "Detained over a year.",  # the screening reason, kept on the event
+        "Reasons.",  # the decision's written reasons
+    ]
+    with connection.cursor() as cursor:
+        dump = ""
+        for table in ("cases_assessment", "cases_decision", "cases_event", "cases_interview"):
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
+            dump += repr(cursor.fetchall())
+    for text in clear:
+        assert text not in dump
+    assert Assessment.objects.get(case=case).material_facts == assessment().material_facts
+    assert Decision.objects.get(case=case).reasons == "Reasons."
+    assert case.events.get(type="screen").reason == "Detained over a year."

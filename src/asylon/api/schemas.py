@@ -225,7 +225,7 @@ class StepRecordIn(In):
 
 class AlertIn(In):
     organisation: str = Field(max_length=_max(Alert, "organisation"))
-    names_given: str = Field(max_length=_max(Alert, "names_given"), description="The names as the alert gives them.")
+    names_given: str = Field(max_length=Alert.LIMITS["names_given"], description="The names as the alert gives them.")
     risk: str = Field(description="What the person is at risk of, and how soon.")
     site: str = Field("", max_length=_max(Alert, "site"), description="Where the person is, if known.")
 

@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from asylon.dataprotection.runtime import sealed
+from asylon.people.models import SealedRow
 from asylon.procedure import case as procedure
 from asylon.procedure.case import Outcome, State
 
@@ -23,6 +25,8 @@ def _choices(enum: Any) -> list[tuple[str, str]]:
 
 class Case(models.Model):
     number = models.CharField(max_length=20, unique=True)
+    # The office whose keys seal the case's records: the principal applicant's.
+    office = models.CharField(max_length=40, default="main")
     kind = models.CharField(max_length=10, choices=[("individual", "individual"), ("family", "family")])
     principal = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="principal_cases")
     state = models.CharField(max_length=30, choices=_choices(State), default=State.INTAKE, db_index=True)
@@ -132,7 +136,7 @@ class AppendOnly(models.QuerySet["Event"]):
         raise PermissionError("case events are append-only")
 
 
-class Event(models.Model):
+class Event(SealedRow):
     """One change to a case. Never updated or deleted: enforced here and, on PostgreSQL,
     by a trigger (migration 0002) that catches writes which bypass the application."""
 
@@ -143,8 +147,10 @@ class Event(models.Model):
     at = models.DateTimeField()
     state_before = models.CharField(max_length=30, blank=True)
     state_after = models.CharField(max_length=30, blank=True)
-    reason = models.TextField(blank=True)
+    reason_sealed = models.TextField(blank=True)
     data = models.JSONField(default=dict)
+
+    reason = sealed("reason")
 
     objects = AppendOnly.as_manager()
 
@@ -164,7 +170,7 @@ class Event(models.Model):
         raise PermissionError("case events are append-only")
 
 
-class Interview(models.Model):
+class Interview(SealedRow):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="interviews")
     scheduled_for = models.DateTimeField(null=True, blank=True)
     place = models.CharField(max_length=200, blank=True)
@@ -175,65 +181,82 @@ class Interview(models.Model):
     held_at = models.DateTimeField(null=True, blank=True)
     rights_informed = models.BooleanField(default=False)
     read_back_confirmed = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    notes_sealed = models.TextField(blank=True)
+
+    notes = sealed("notes")
 
     def __str__(self) -> str:
         return f"interview {self.pk} of case {self.case_id}"
 
 
-class Assessment(models.Model):
+class Assessment(SealedRow):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
     drafter = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     drafted_at = models.DateTimeField()
-    material_facts = models.TextField()
-    credibility = models.TextField()
-    inclusion = models.TextField()
-    exclusion = models.TextField()
-    complementary_protection = models.TextField()
+    material_facts_sealed = models.TextField(default="")
+    credibility_sealed = models.TextField(default="")
+    inclusion_sealed = models.TextField(default="")
+    exclusion_sealed = models.TextField(default="")
+    complementary_protection_sealed = models.TextField(default="")
     proposed_outcome = models.CharField(max_length=30, choices=_choices(Outcome))
     reviewer = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     review = models.CharField(max_length=10, blank=True)  # "approved" or "returned"
-    review_comments = models.TextField(blank=True)
+    review_comments_sealed = models.TextField(blank=True)
+
+    material_facts = sealed("material_facts")
+    credibility = sealed("credibility")
+    inclusion = sealed("inclusion")
+    exclusion = sealed("exclusion")
+    complementary_protection = sealed("complementary_protection")
+    review_comments = sealed("review_comments")
 
     def __str__(self) -> str:
         return f"assessment {self.pk} of case {self.case_id}"
 
 
-class Decision(models.Model):
+class Decision(SealedRow):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
     instance = models.CharField(max_length=10, choices=[("first", "first instance"), ("appeal", "appeal")])
     outcome = models.CharField(max_length=30, choices=_choices(Outcome))
-    reasons = models.TextField()
+    reasons_sealed = models.TextField(default="")
     countries_assessed = models.JSONField(default=list)
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
     notified_on = models.DateField(null=True, blank=True)
     notified_in = models.CharField(max_length=20, blank=True)
 
+    reasons = sealed("reasons")
+
     def __str__(self) -> str:
         return f"{self.instance} decision {self.pk} of case {self.case_id}"
 
 
-class Appeal(models.Model):
+class Appeal(SealedRow):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="appeals")
     lodged_on = models.DateField()
     lodged_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    late_reason = models.TextField(blank=True)
+    late_reason_sealed = models.TextField(blank=True)
+
+    late_reason = sealed("late_reason")
 
     def __str__(self) -> str:
         return f"appeal {self.pk} of case {self.case_id}"
 
 
-class Alert(models.Model):
+class Alert(SealedRow):
     """A partner NGO or a monitor names someone at risk."""
 
     raised_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     organisation = models.CharField(max_length=200)
-    names_given = models.CharField(max_length=300)
+    names_given_sealed = models.TextField(default="")
     site = models.CharField(max_length=200, blank=True)
-    risk = models.TextField()
+    risk_sealed = models.TextField(default="")
     raised_at = models.DateTimeField()
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="alerts")
+
+    names_given = sealed("names_given")
+    risk = sealed("risk")
+    LIMITS = {"names_given": 300}
 
     def __str__(self) -> str:
         return f"alert {self.pk}"

@@ -120,6 +120,7 @@ def event_append(
     last = case.events.aggregate(last=Max("seq"))["last"] or 0
     return Event.objects.create(
         case=case,
+        office=case.office,
         seq=last + 1,
         type=type,
         actor=actor,
@@ -263,6 +264,7 @@ def intake_open(
         number=_case_number(at),
         kind="family" if len(persons) > 1 else "individual",
         principal=principal,
+        office=office,
         state=procedure.State.INTAKE,
         channel=channel,
         fear_expressed=fear_expressed,
@@ -363,9 +365,11 @@ def case_take(
     _record_step(case, step, record, user, at)
     payload = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in asdict(step).items()}
     for text in ("material_facts", "credibility", "inclusion", "exclusion", "complementary_protection", "reasons"):
-        # Narratives live in their own records; the event says that they were written, not what.
+        # Narratives live in their own sealed records; the event says that they were written, not what.
         if text in payload:
             payload[text] = bool(payload[text])
+    for text in ("reason", "comments", "late_reason"):
+        payload.pop(text, None)  # kept, sealed, as the event's reason
     event_append(
         case=case, type=step.name, actor=user, at=at, reason=_reason(step), data=payload, state_before=before.state
     )
@@ -384,7 +388,9 @@ def _reason(step: procedure.Step) -> str:
 def _record_step(case: Case, step: procedure.Step, record: StepRecord, user: User, at: datetime) -> None:
     if isinstance(step, procedure.ScheduleInterview):
         # Rescheduling moves the interview not yet held; it does not leave a second one behind.
-        interview = case.interviews.filter(held_at__isnull=True).order_by("-pk").first() or Interview(case=case)
+        interview = case.interviews.filter(held_at__isnull=True).order_by("-pk").first() or Interview(
+            case=case, office=case.office
+        )
         interview.language = step.language
         interview.scheduled_for = record.scheduled_for
         interview.place = record.place
@@ -399,10 +405,11 @@ def _record_step(case: Case, step: procedure.Step, record: StepRecord, user: Use
         interview.rights_informed = step.rights_informed
         interview.read_back_confirmed = step.read_back_confirmed
         interview.notes = record.notes
-        interview.save(update_fields=["held_by", "held_at", "rights_informed", "read_back_confirmed", "notes"])
+        interview.save(update_fields=["held_by", "held_at", "rights_informed", "read_back_confirmed", "notes_sealed"])
     elif isinstance(step, procedure.DraftAssessment):
         Assessment.objects.create(
             case=case,
+            office=case.office,
             drafter=user,
             drafted_at=at,
             material_facts=step.material_facts,
@@ -414,14 +421,15 @@ def _record_step(case: Case, step: procedure.Step, record: StepRecord, user: Use
         )
     elif isinstance(step, procedure.ApproveAssessment | procedure.ReturnAssessment):
         approved = isinstance(step, procedure.ApproveAssessment)
-        case.assessments.filter(review="").update(
-            reviewer=user,
-            review="approved" if approved else "returned",
-            review_comments="" if approved else step.comments,  # type: ignore[union-attr]
-        )
+        for assessment in case.assessments.filter(review=""):
+            assessment.reviewer = user
+            assessment.review = "approved" if approved else "returned"
+            assessment.review_comments = "" if approved else step.comments  # type: ignore[union-attr]
+            assessment.save(update_fields=["reviewer", "review", "review_comments_sealed"])
     elif isinstance(step, procedure.Decide | procedure.DecideAppeal):
         Decision.objects.create(
             case=case,
+            office=case.office,
             instance="first" if isinstance(step, procedure.Decide) else "appeal",
             outcome=step.outcome,
             reasons=step.reasons,
@@ -432,7 +440,9 @@ def _record_step(case: Case, step: procedure.Step, record: StepRecord, user: Use
     elif isinstance(step, procedure.Notify | procedure.NotifyAppeal):
         case.decisions.filter(notified_on__isnull=True).update(notified_on=at.date(), notified_in=step.language)
     elif isinstance(step, procedure.LodgeAppeal):
-        Appeal.objects.create(case=case, lodged_on=at.date(), lodged_by=user, late_reason=step.late_reason)
+        Appeal.objects.create(
+            case=case, office=case.office, lodged_on=at.date(), lodged_by=user, late_reason=step.late_reason
+        )
 
 
 @transaction.atomic
@@ -442,11 +452,19 @@ def alert_raise(
     require_role(user, ALERT_ROLES)
     texts = {"names_given": names_given, "risk": risk, "organisation": organisation}
     problems = {k: "This field is required." for k, v in texts.items() if not v.strip()}
-    problems.update(too_long(Alert, {"names_given": names_given, "organisation": organisation, "site": site}))
+    problems.update(too_long(Alert, {"organisation": organisation, "site": site}))
+    if len(names_given) > Alert.LIMITS["names_given"]:
+        problems["names_given"] = f"At most {Alert.LIMITS['names_given']} characters."
     if problems:
         raise InvalidInput(problems)
     return Alert.objects.create(
-        raised_by=user, organisation=organisation, names_given=names_given, risk=risk, site=site, raised_at=at or now()
+        office=office_slug(user.unit),
+        raised_by=user,
+        organisation=organisation,
+        names_given=names_given,
+        risk=risk,
+        site=site,
+        raised_at=at or now(),
     )
 
 

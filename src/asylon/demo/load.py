@@ -21,6 +21,7 @@ from asylon.cases.models import Alert
 from asylon.demo.scenario import DemoCase, DemoPerson, Scenario
 from asylon.documents.models import Document
 from asylon.documents.services import document_create
+from asylon.people.models import office_slug
 from asylon.procedure import case as p
 from asylon.procedure import documents as document_rules
 from asylon.procedure.roles import Role
@@ -274,6 +275,7 @@ def scenario_load(scenario: Scenario, *, seed: int, progress: bool = False) -> d
     for alert in scenario.alerts:
         raiser = staff["ngo"] if alert.raised_by == "ngo" else staff["monitor"]
         Alert.objects.create(
+            office=office_slug(raiser.unit),
             raised_by=raiser,
             organisation=alert.organisation,
             names_given=alert.names_given,

@@ -41,9 +41,18 @@ def office_slug(unit: str) -> str:
     return slug or "main"
 
 
-class Person(models.Model):
+class SealedRow(models.Model):
+    """A row holding sealed text: the id its ciphertexts are bound to, and the office whose
+    keys seal them (see asylon.dataprotection.runtime.sealed)."""
+
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     office = models.CharField(max_length=40, default="main")
+
+    class Meta:
+        abstract = True
+
+
+class Person(SealedRow):
     sex = models.CharField(max_length=1, choices=[("F", "female"), ("M", "male"), ("X", "other")])
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -88,12 +97,10 @@ class Person(models.Model):
         return next((n for n in names if n.is_primary), names[0] if names else None)
 
 
-class Name(models.Model):
+class Name(SealedRow):
     """A name as written by one source. The text is stored encrypted; it is found through
     `NameKey` blind indexes of its normalized variants, never by a readable column."""
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    office = models.CharField(max_length=40, default="main")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
     text_sealed = models.TextField(default="")
     family_name_sealed = models.TextField(blank=True)
