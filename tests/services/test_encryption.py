@@ -90,3 +90,30 @@ def test_narratives_and_reasons_are_sealed_in_every_table(staff):
     assert Assessment.objects.get(case=case).material_facts == assessment().material_facts
     assert Decision.objects.get(case=case).reasons == "Reasons."
     assert case.events.get(type="screen").reason == "Detained over a year."
+
+
+def test_every_read_of_a_case_file_is_recorded_without_personal_data(staff):
+    from asylon.cases.models import CaseRead
+    from asylon.cases.selectors import case_get_for_user
+
+    case = open_case(staff, principal("리순희"))
+    case_get_for_user(staff.reviewer, case.pk, purpose="review")
+    read = CaseRead.objects.get()
+    assert (read.case, read.user, read.purpose) == (case, staff.reviewer, "review")
+    with pytest.raises(services.NotFound):
+        case_get_for_user(staff.monitor, case.pk, purpose="curiosity")
+    assert CaseRead.objects.count() == 1
+
+
+def test_a_read_that_cannot_be_recorded_is_not_served(staff, monkeypatch):
+    from asylon.cases import selectors
+    from asylon.cases.models import CaseRead
+
+    case = open_case(staff, principal("리순희"))
+
+    def broken(**kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(CaseRead.objects, "create", broken)
+    with pytest.raises(RuntimeError, match="audit store unavailable"):
+        selectors.case_get_for_user(staff.reviewer, case.pk, purpose="review")

@@ -53,9 +53,9 @@ def _attributes(obj: Any, schema: type[Schema], *, besides: set[str]) -> dict[st
     return {name: getattr(obj, name) for name in schema.model_fields if name not in besides}
 
 
-def case_out(user: User, case_id: int) -> CaseOut:
+def case_out(user: User, case_id: int, purpose: str) -> CaseOut:
     """The case as this user may see it, with the steps the core says they may take now."""
-    case = selectors.case_get_for_user(user, case_id)
+    case = selectors.case_get_for_user(user, case_id, purpose=purpose)
     available = procedure.available_steps(case.to_domain(), user.actor())
     return CaseOut(
         **_attributes(case, CaseOut, besides={"people", "available_steps"}),
@@ -90,7 +90,7 @@ def intake_open(request: HttpRequest, payload: IntakeIn) -> Status:
         detained=payload.detention.to_input() if payload.detention else None,
         alert_id=payload.alert_id,
     )
-    return Status(201, case_out(user, case.pk))
+    return Status(201, case_out(user, case.pk, "api intake"))
 
 
 @router.get("/cases", response={200: list[CaseSummaryOut], **problems(422)})
@@ -107,13 +107,13 @@ def case_list(
 @router.get("/cases/{int:case_id}", response={200: CaseOut, **problems(404)})
 def case_get(request: HttpRequest, case_id: int) -> CaseOut:
     """The case with its people, their names in every script, documents and detention."""
-    return case_out(request.auth, case_id)
+    return case_out(request.auth, case_id, "api case")
 
 
 @router.get("/cases/{int:case_id}/timeline", response={200: list[EventOut], **problems(404)})
 def case_timeline(request: HttpRequest, case_id: int) -> Any:
     """Every event of the case, oldest first."""
-    case = selectors.case_get_for_user(request.auth, case_id)
+    case = selectors.case_get_for_user(request.auth, case_id, purpose="api timeline")
     return selectors.case_timeline(case)
 
 
@@ -138,7 +138,7 @@ def case_step_take(
         step=step_build(step, fields),
         record=services.StepRecord(**record.model_dump()),
     )
-    return case_out(user, case_id)
+    return case_out(user, case_id, "api step")
 
 
 @router.post("/alerts", response={201: AlertOut, **problems(403, body=True)}, tags=["alerts"])

@@ -260,3 +260,19 @@ class Alert(SealedRow):
 
     def __str__(self) -> str:
         return f"alert {self.pk}"
+
+
+class CaseRead(models.Model):
+    """Who opened a case file, when, and why. No personal data: the record names the case, the
+    officer and the purpose, and is written in the same transaction as the read."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reads")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=60)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "at"]), models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"read of {self.case_id} by {self.user_id}"

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from asylon.accounts.models import User
 from asylon.cases.access import CASEWORK, cases_for_user
-from asylon.cases.models import Alert, Case, Event
+from asylon.cases.models import Alert, Case, CaseRead, Event
 from asylon.cases.services import INTAKE_ROLES, NotFound
 from asylon.dataprotection import runtime
 from asylon.dataprotection.blind import blind_index
 from asylon.people.models import Name, fold
 
 
-def case_get_for_user(user: User, case_id: int) -> Case:
-    """The same answer for a case that does not exist and one this user may not see."""
+@transaction.atomic
+def case_get_for_user(user: User, case_id: int, *, purpose: str) -> Case:
+    """The case file, if this user may see it; the same answer for a case that does not exist
+    and one they may not see. The read is recorded in the same transaction: if the record
+    cannot be written, the file is not shown (fail closed)."""
     case = (
         cases_for_user(user)
         .select_related("principal")
@@ -28,6 +33,7 @@ def case_get_for_user(user: User, case_id: int) -> Case:
     )
     if case is None:
         raise NotFound(f"case {case_id}")
+    CaseRead.objects.create(case=case, user=user, purpose=purpose, at=timezone.now())
     return case
 
 

@@ -104,7 +104,7 @@ def _row(case: Case) -> Row:
 @login_required
 @require_GET
 def case(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _case_page(request, _case_or_404(request, case_id))
+    return _case_page(request, _case_or_404(request, case_id, purpose="case page"))
 
 
 @never_cache
@@ -112,7 +112,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
     # Access first: a user who may not see the case learns nothing from a step's answer.
-    found = _case_or_404(request, case_id)
+    found = _case_or_404(request, case_id, purpose="step")
     kind = STEP_NAMES.get(step)
     if kind is None:
         raise Http404(step)
@@ -130,7 +130,7 @@ def step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
     except Refused as refused:
         form.refusals = refused.refusals
         # Reread: another officer may have moved the case, which is often why it was refused.
-        return _case_page(request, _case_or_404(request, case_id), form, status=422)
+        return _case_page(request, _case_or_404(request, case_id, purpose="case page"), form, status=422)
     except NotFound:
         raise Http404(case_id) from None
     messages.success(
@@ -141,9 +141,9 @@ def step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
     return redirect("front:case", case_id=found.pk)
 
 
-def _case_or_404(request: HttpRequest, case_id: int) -> Case:
+def _case_or_404(request: HttpRequest, case_id: int, *, purpose: str) -> Case:
     try:
-        return case_get_for_user(request.user, case_id)
+        return case_get_for_user(request.user, case_id, purpose=purpose)
     except NotFound:
         raise Http404(case_id) from None
 
