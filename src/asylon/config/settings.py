@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "asylon.config.security.SecurityHeaders",
 ]
 
 ROOT_URLCONF = "asylon.config.urls"
@@ -150,7 +151,22 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("ASYLON_SECURE_COOKIES", "false")
+# Outside the demo, Asylon runs behind HTTPS only.
+SECURE = envbool("ASYLON_SECURE", "false" if ASYLON_DEMO else "true")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE
+SECURE_SSL_REDIRECT = SECURE
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+SECURE_HSTS_PRELOAD = SECURE
+if env("ASYLON_PROXY_SSL_HEADER"):
+    # e.g. "HTTP_X_FORWARDED_PROTO" when a reverse proxy terminates TLS.
+    SECURE_PROXY_SSL_HEADER = (env("ASYLON_PROXY_SSL_HEADER"), "https")
+
+# Argon2id first (OWASP ASVS 5.0 §11.4); older hashes are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 
 # API bodies are small; a larger one is refused before it is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("ASYLON_MAX_BODY_BYTES", str(256 * 1024))
