@@ -117,8 +117,10 @@ def event_append(
     state_before: str = "",
 ) -> Event:
     """Append to the case's history; the caller holds the case row lock, so seq is unique."""
+    from asylon.transparency.services import event_log
+
     last = case.events.aggregate(last=Max("seq"))["last"] or 0
-    return Event.objects.create(
+    event = Event.objects.create(
         case=case,
         office=case.office,
         seq=last + 1,
@@ -130,6 +132,9 @@ def event_append(
         state_before=state_before,
         state_after=case.state,
     )
+    # In the same transaction: an event without its log entry cannot exist, nor the reverse.
+    event_log(event)
+    return event
 
 
 SCRIPT_CODES = {code for code, _ in SCRIPTS}

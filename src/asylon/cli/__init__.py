@@ -6,7 +6,7 @@ import os
 import sys
 
 # `asylon load-demo` reads better than `asylon load_demo`; both work.
-ALIASES = {"load-demo": "load_demo", "renew-documents": "renew_documents"}
+ALIASES = {"load-demo": "load_demo", "renew-documents": "renew_documents", "audit-log": "audit_log"}
 
 
 def main(argv: list[str] | None = None) -> None:

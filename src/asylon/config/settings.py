@@ -41,6 +41,8 @@ def envint(name: str, default: str) -> int:
 
 DEBUG = envbool("ASYLON_DEBUG", "false")
 ASYLON_DEMO = envbool("ASYLON_DEMO", "true")
+# The name of the transparency log, as its checkpoints carry it (C2SP tlog-checkpoint origin).
+ASYLON_LOG_ORIGIN = env("ASYLON_LOG_ORIGIN", "asylon.example/log")
 # The data keys (see asylon.dataprotection.keys): never in the database or the repository.
 ASYLON_KEYS_FILE = env("ASYLON_KEYS_FILE") or str(DATA_DIR / "keys.json")
 SECRET_KEY = env("ASYLON_SECRET_KEY")
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "asylon.safeguards",
     "asylon.api",
     "asylon.front",
+    "asylon.transparency",
     "asylon.cli",
 ]
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from asylon.cases.models import Case
+from asylon.transparency.services import checkpoint_sign
 
 
 class Command(BaseCommand):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         scenario = generate(seed=seed, persons=persons, today=timezone.now().date())
         loaded = scenario_load(scenario, seed=seed, progress=True)
+        checkpoint_sign()
         self.stdout.write(
             f"Loaded {len(loaded)} cases of {len(scenario.persons)} persons and {len(scenario.alerts)} alerts "
             f"in {time.monotonic() - started:.0f} s."
