@@ -110,3 +110,21 @@ def test_a_disclosure_is_approved_by_a_second_person(staff, registers):
         safeguards.disclosure_decide(user=staff.dpo, disclosure_id=d.pk, approve=True)
     assert refused.value.codes == [Code.APPROVER_IS_REQUESTER]
     assert safeguards.disclosure_decide(user=staff.second_dpo, disclosure_id=d.pk, approve=True).status == "approved"
+
+
+def test_only_a_data_protection_officer_learns_whether_a_disclosure_request_exists(staff, registers):
+    case = open_case(staff)
+    desk = Recipient.objects.create(name="Resettlement desk", kind="resettlement_state", country="CA")
+    d = safeguards.disclosure_request(
+        user=staff.dpo,
+        person_id=case.principal_id,
+        recipient_id=desk.pk,
+        purpose="Resettlement submission",
+        legal_basis="consent",
+        fields=["names"],
+    )
+    for disclosure_id in (d.pk, d.pk + 100):
+        with pytest.raises(Refused) as refused:
+            safeguards.disclosure_decide(user=staff.registrar, disclosure_id=disclosure_id, approve=True)
+        assert refused.value.codes == [Code.ROLE_NOT_PERMITTED]
+    assert Disclosure.objects.get(pk=d.pk).status == "pending"

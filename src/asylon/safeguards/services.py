@@ -303,8 +303,15 @@ def disclosure_request(
 
 @transaction.atomic
 def disclosure_decide(*, user: User, disclosure_id: int, approve: bool, at: datetime | None = None) -> Disclosure:
+    require_role(user, frozenset({Role.DATA_PROTECTION_OFFICER}))
     at = at or timezone.now()
-    d = Disclosure.objects.select_for_update().select_related("recipient", "person").filter(pk=disclosure_id).first()
+    visible = Person.objects.filter(memberships__case__in=cases_for_user(user)).values("pk")
+    d = (
+        Disclosure.objects.select_for_update()
+        .select_related("recipient", "person")
+        .filter(pk=disclosure_id, person__in=visible)
+        .first()
+    )
     if d is None:
         raise NotFound(f"disclosure {disclosure_id}")
     if d.status != Disclosure.Status.PENDING:
