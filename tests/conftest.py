@@ -47,3 +47,23 @@ def staff(make_user):
 def _fast_password_hashing(settings):
     # Staff passwords are hashed for real in production; here speed matters more.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def sign_in(db):
+    """`sign_in(client, user)`: the client's session as the sign-in pages leave it once the
+    password and the second factor were accepted, just now."""
+    from django.utils import timezone
+
+    from asylon.accounts import assurance
+
+    def sign_in(client, user):
+        client.force_login(user)
+        session = client.session
+        now = timezone.now()
+        assurance.password_accepted(session, now)
+        assurance.sign_in_completed(session, now, factor="totp")
+        session.save()
+        return client
+
+    return sign_in

@@ -42,8 +42,8 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 @pytest.mark.django_db
-def test_pages_forbid_framing_inline_script_and_caching_of_personal_data(staff, client):
-    client.force_login(staff.registrar)
+def test_pages_forbid_framing_inline_script_and_caching_of_personal_data(staff, client, sign_in):
+    sign_in(client, staff.registrar)
     response = client.get(reverse("front:cases"))
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy

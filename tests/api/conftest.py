@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.services.helpers import T0
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from tests.services.helpers import T0, Clock
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from asylon.cases.models import Event, Interview
@@ -157,11 +159,16 @@ def test_cases_are_found_by_a_name_in_any_script_and_paginated(staff, api, setti
     walk_to(staff, open_case(staff), State.REGISTERED)
     client = api(staff.eligibility)
 
-    found = client.get("/api/cases", {"q": "리순희"}).json()
+    found = post(client, "/api/cases/search", {"q": "리순희"}).json()
     assert found["count"] == 2
     assert {c["principal_name"] for c in found["items"]} == {"리순희"}
-    assert client.get("/api/cases", {"q": "ri sun hui"}).json()["count"] == 2
-    assert client.get("/api/cases", {"q": "Nobody"}).json() == {"items": [], "count": 0}
+    assert post(client, "/api/cases/search", {"q": "ri sun hui"}).json()["count"] == 2
+    assert post(client, "/api/cases/search", {"q": "Nobody"}).json() == {"items": [], "count": 0}
+    both = post(client, "/api/cases/search", {"q": "Ri Sun Hui", "state": "registered"}).json()
+    assert [c["state"] for c in both["items"]] == ["registered"]
+    paged = post(client, "/api/cases/search?page=2&page_size=1", {"q": "리순희"}).json()
+    assert paged["count"] == 2
+    assert len(paged["items"]) == 1
 
     registered = client.get("/api/cases", {"state": "registered"}).json()
     assert [c["state"] for c in registered["items"]] == ["registered"]
@@ -170,6 +177,19 @@ def test_cases_are_found_by_a_name_in_any_script_and_paginated(staff, api, setti
     second = client.get("/api/cases", {"page": 2, "page_size": 1}).json()
     assert first["count"] == second["count"] == 2
     assert first["items"][0]["id"] != second["items"][0]["id"]
+
+
+def test_a_name_in_the_address_is_gone_and_the_answer_says_to_post_the_search(staff, api):
+    open_case(staff)
+    body = problem(api(staff.eligibility).get("/api/cases", {"q": "리순희"}), 410, "gone")
+    assert "POST to /api/cases/search" in body["detail"]
+    assert "리순희" not in json.dumps(body, ensure_ascii=False)
+
+
+def test_a_search_with_an_unknown_field_or_state_is_named(staff, api):
+    client = api(staff.eligibility)
+    body = problem(post(client, "/api/cases/search", {"name": "리순희", "state": "deported"}), 422, "invalid-input")
+    assert set(body["errors"]) == {"name", "state"}
 
 
 def test_a_listing_with_an_unknown_state_or_page_is_named(staff, api):

@@ -127,10 +127,10 @@ def test_a_request_without_credentials_is_unauthenticated_and_writes_nothing(sta
     assert db_state() == before
 
 
-def test_a_wrong_token_is_unauthenticated_even_with_a_signed_in_session(staff):
+def test_a_wrong_token_is_unauthenticated_even_with_a_signed_in_session(staff, sign_in):
     case = open_case(staff)
     client = Client(headers={"Authorization": "Bearer asy_not-a-token"})
-    client.force_login(staff.registrar)
+    sign_in(client, staff.registrar)
     before = db_state()
     answer = problem(post(client, f"/api/cases/{case.pk}/steps/register"), 401, "unauthenticated")
     assert "token" in answer["detail"]
@@ -162,3 +162,61 @@ def test_a_method_an_address_does_not_accept_is_named_with_the_allowed_ones(staf
     problem(client.delete(f"/api/cases/{case.pk}"), 405, "method-not-allowed")
     assert Case.objects.filter(pk=case.pk).exists()
     assert db_state() == before
+
+
+# Found by tests/api/test_schemathesis.py.
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/cases", "/api/alerts", "/api/removals"],
+)
+def test_a_page_number_past_what_the_database_can_count_is_invalid_not_a_server_error(staff, api, path):
+    # (page - 1) * page_size once overflowed the 64-bit OFFSET: a 500 on SQLite and PostgreSQL.
+    answer = problem(api(staff.registrar).get(path, {"page": 313047304438924509184}), 422, "invalid-input")
+    assert set(answer["errors"]) == {"page"}
+
+
+def test_every_operation_with_query_parameters_declares_its_422(staff, api):
+    schema = api(staff.registrar).get("/api/schema").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if any(p["in"] == "query" for p in operation.get("parameters", [])):
+                assert "422" in operation["responses"], f"{method.upper()} {path}"
+
+
+def test_a_write_to_an_address_the_api_does_not_have_is_not_found_not_a_csrf_page(staff):
+    # Django's CSRF check answered it with an HTML 403 before the API's 404 could.
+    token = ApiToken.create_for(staff.registrar)
+    client = Client(enforce_csrf_checks=True, headers={"Authorization": f"Bearer {token}"})
+    before = db_state()
+    for path in ("/api/removals/first/carry-out", "/api/documents/1.5/revocation", "/api/deportations"):
+        problem(post(client, path, {"reason": "x"}), 404, "not-found")
+    assert db_state() == before
+
+
+def test_text_holding_the_nul_character_is_named_and_writes_nothing(staff, api):
+    # SQLite stores U+0000; PostgreSQL refuses it, which was a 500 there.
+    case = open_case(staff)
+    client = api(staff.registrar)
+    body = intake()
+    body["people"][0]["province"] = "North Hamgyong\x00"
+    body["people"][1]["names"][0]["text"] = "김\x00철"
+    before = db_state()
+    answer = problem(post(client, "/api/intakes", body), 422, "invalid-input")
+    assert answer["errors"] == {
+        "people[0].province": "May not contain the NUL character (U+0000).",
+        "people[1].names[0].text": "May not contain the NUL character (U+0000).",
+    }
+    step = post(client, f"/api/cases/{case.pk}/steps/screen", {"mode": "regular", "reason": "Not\x00detained."})
+    assert problem(step, 422, "invalid-input")["errors"] == {"reason": "May not contain the NUL character (U+0000)."}
+    search = post(client, "/api/cases/search", {"q": "\x00"})
+    assert set(problem(search, 422, "invalid-input")["errors"]) == {"q"}
+    assert db_state() == before
+
+
+def test_a_case_number_holding_the_nul_character_is_invalid_not_a_server_error(staff, api):
+    # On PostgreSQL the lookup by number failed with a 500.
+    body = {"case_number": "\x00", "reason": "The applicant is in hospital and cannot wait.", "hours": 1}
+    answer = problem(post(api(staff.eligibility), "/api/emergency-accesses", body), 422, "invalid-input")
+    assert set(answer["errors"]) == {"case_number"}

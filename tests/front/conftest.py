@@ -22,15 +22,13 @@ def _frozen_now(monkeypatch):
 
 
 @pytest.fixture
-def browser_for(db):
-    """A browser with the given officer signed in."""
+def browser_for(sign_in):
+    """A browser with the given officer signed in, second factor and all."""
 
-    def sign_in(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
+    def browser(user) -> Client:
+        return sign_in(Client(), user)
 
-    return sign_in
+    return browser
 
 
 @pytest.fixture

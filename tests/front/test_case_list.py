@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import json
 import re
+from urllib.parse import quote, quote_plus
 
 import pytest
 from django.urls import reverse
@@ -37,6 +39,11 @@ def numbers_listed(response) -> list[str]:
     return [row.case.number for row in response.context["rows"]]
 
 
+def search(browser, query: str, **fields):
+    """Post the search form and follow the redirect, as the browser does."""
+    return browser.post(reverse("front:cases"), {"q": query, **fields}, follow=True)
+
+
 def test_the_list_shows_each_case_with_the_primary_name_first_and_the_others_beside(staff, browser_for, two_cases):
     ri, _kim = two_cases
 
@@ -58,7 +65,7 @@ def test_the_list_shows_each_case_with_the_primary_name_first_and_the_others_bes
 def test_searching_by_part_of_a_hangul_name_finds_the_case(staff, browser_for, two_cases):
     ri, _kim = two_cases
 
-    response = browser_for(staff.registrar).get(reverse("front:cases"), {"q": "순희"})
+    response = search(browser_for(staff.registrar), "순희")
 
     assert numbers_listed(response) == [ri.number]
 
@@ -66,7 +73,7 @@ def test_searching_by_part_of_a_hangul_name_finds_the_case(staff, browser_for, t
 def test_searching_by_a_latin_romanization_ignores_case_and_spaces(staff, browser_for, two_cases):
     _ri, kim = two_cases
 
-    response = browser_for(staff.registrar).get(reverse("front:cases"), {"q": "kim cholsu"})
+    response = search(browser_for(staff.registrar), "kim cholsu")
 
     assert numbers_listed(response) == [kim.number]
 
@@ -74,7 +81,7 @@ def test_searching_by_a_latin_romanization_ignores_case_and_spaces(staff, browse
 def test_searching_by_case_number_finds_exactly_that_case(staff, browser_for, two_cases):
     _ri, kim = two_cases
 
-    response = browser_for(staff.registrar).get(reverse("front:cases"), {"q": kim.number})
+    response = search(browser_for(staff.registrar), kim.number)
 
     assert numbers_listed(response) == [kim.number]
 
@@ -84,7 +91,7 @@ def test_searching_by_document_number_finds_the_holders_case(staff, browser_for,
     walk_to(staff, ri, State.REGISTERED)
     document = Document.objects.get(case=ri)
 
-    response = browser_for(staff.registrar).get(reverse("front:cases"), {"q": document.number})
+    response = search(browser_for(staff.registrar), document.number)
 
     assert numbers_listed(response) == [ri.number]
 
@@ -99,7 +106,7 @@ def test_the_stage_filter_keeps_only_cases_at_that_stage(staff, browser_for, two
 
 
 def test_a_search_that_finds_nothing_says_so_and_how_to_search(staff, browser_for, two_cases):
-    response = browser_for(staff.registrar).get(reverse("front:cases"), {"q": "박영호"})
+    response = search(browser_for(staff.registrar), "박영호")
 
     page = response.content.decode()
     assert response.context["rows"] == []
@@ -112,12 +119,13 @@ def test_the_list_pages_by_fifty_with_counts_and_links_that_keep_the_search(staf
         open_case(staff, applicant("리순희", "李顺姬", f"Ri Sun Hui {i}"))
     browser = browser_for(staff.registrar)
 
-    first = browser.get(reverse("front:cases"), {"q": "Ri Sun"})
-    second = browser.get(reverse("front:cases"), {"q": "Ri Sun", "page": 2})
+    first = search(browser, "Ri Sun")
+    token = first.context["request"].GET["s"]
+    second = browser.get(reverse("front:cases"), {"s": token, "page": 2})
 
     assert len(first.context["rows"]) == 50
     assert "1–50 of 51" in first.content.decode()
-    assert "?q=Ri+Sun&amp;page=2" in first.content.decode()
+    assert f"?s={token}&amp;page=2" in first.content.decode()
     assert len(second.context["rows"]) == 1
     assert "51–51 of 51" in second.content.decode()
     assert set(numbers_listed(first)).isdisjoint(numbers_listed(second))
@@ -147,3 +155,108 @@ def test_the_list_reads_a_full_page_in_a_fixed_number_of_queries(staff, browser_
     # Session, user, roles (header), count, page, names, detentions: none of them once per row.
     with django_assert_max_num_queries(8):
         browser.get(reverse("front:cases"))
+
+
+# What an officer types into the search stays out of every address (issue 6): out of the
+# browser's history, the server's access log and the Referer of the next request.
+
+
+def test_a_search_is_posted_and_answered_at_an_address_that_holds_only_a_token(staff, browser_for, two_cases):
+    ri, _kim = two_cases
+    browser = browser_for(staff.registrar)
+
+    response = search(browser, "리순희", state="intake")
+
+    [(address, status)] = response.redirect_chain
+    assert status == 303
+    assert re.fullmatch(r"/\?s=[\w-]{8}&state=intake", address), address
+    for form in ("리순희", quote("리순희"), quote_plus("리순희"), "q="):
+        assert form not in address
+    assert numbers_listed(response) == [ri.number]
+    # The officer still sees what they searched for, in the page (which is never cached).
+    assert response.context["query"] == "리순희"
+    assert 'value="리순희"' in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_search_form_posts_with_its_csrf_token(staff, browser_for):
+    page = browser_for(staff.registrar).get(reverse("front:cases")).content.decode()
+
+    form = page.partition('role="search"')[0].rpartition("<form")[2]
+    assert 'method="post"' in form
+    assert "csrfmiddlewaretoken" in page.partition('role="search"')[2].partition("</form>")[0]
+
+
+def test_pages_tell_the_browser_to_send_no_address_to_another_site(staff, browser_for, two_cases):
+    response = search(browser_for(staff.registrar), "Ri Sun Hui")
+
+    assert response["Referrer-Policy"] == "same-origin"
+    assert '<meta name="referrer" content="same-origin">' in response.content.decode()
+    # Within the site, the Referer of the next click is this address: a token, no name.
+    assert "Ri" not in response.redirect_chain[0][0]
+
+
+def test_a_name_in_the_address_is_not_searched(staff, browser_for, two_cases):
+    # An old bookmark with ?q= shows the whole list: the address is never a way to search.
+    response = browser_for(staff.registrar).get(reverse("front:cases"), {"q": "리순희"})
+
+    assert len(response.context["rows"]) == 2
+    assert response.context["query"] == ""
+
+
+def test_an_unknown_search_token_shows_every_case_and_says_the_search_is_gone(staff, browser_for, two_cases):
+    response = browser_for(staff.registrar).get(reverse("front:cases"), {"s": "nosuchtk"})
+
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 2
+    assert "That search is no longer kept" in response.content.decode()
+
+
+def test_a_search_token_opens_nothing_in_another_officers_session(staff, browser_for, two_cases):
+    first = search(browser_for(staff.registrar), "순희")
+    address = first.redirect_chain[0][0]
+
+    response = browser_for(staff.eligibility).get(address)
+
+    assert response.context["expired"] is True
+    assert response.context["query"] == ""
+
+
+def test_only_the_latest_searches_are_kept_and_older_tokens_expire(staff, browser_for, two_cases):
+    from asylon.front.searches import KEPT
+
+    browser = browser_for(staff.registrar)
+    addresses = [search(browser, f"Ri {i}").redirect_chain[0][0] for i in range(KEPT + 1)]
+
+    assert browser.get(addresses[0]).context["expired"] is True
+    assert browser.get(addresses[1]).context["query"] == "Ri 1"
+    assert browser.get(addresses[-1]).context["query"] == f"Ri {KEPT}"
+
+
+def test_a_kept_search_is_sealed_in_the_session_row(staff, browser_for, two_cases):
+    from django.contrib.sessions.models import Session
+
+    browser = browser_for(staff.registrar)
+    search(browser, "리순희 Ri Sun Hui")
+
+    session = Session.objects.get(session_key=browser.session.session_key)
+    decoded = json.dumps(session.get_decoded(), ensure_ascii=False)
+    for text in ("리순희", "Ri Sun Hui", json.dumps("리순희")[1:-1]):
+        assert text not in session.session_data
+        assert text not in decoded
+
+
+def test_a_search_by_an_officer_whose_unit_holds_no_keys_is_sealed_under_another_offices_key(db, settings):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from asylon.dataprotection.runtime import keyring_for
+    from asylon.front.searches import search_keep, search_recall
+
+    keyring_for("main")  # one office with keys
+    settings.ASYLON_DEMO = False  # outside the demo, none are made for a new unit
+    session = SessionStore()
+
+    token = search_keep(session, office="headquarters-without-keys", query="리순희")
+
+    assert search_recall(session, token) == "리순희"
+    assert search_recall(session, "another") is None

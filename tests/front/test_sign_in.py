@@ -9,14 +9,37 @@ from tests.services.helpers import open_case
 PASSWORD = "correct horse battery staple"
 
 
-def test_an_officer_signs_in_with_the_right_password_and_lands_on_the_case_list(staff):
+def test_an_officer_with_the_right_password_is_asked_for_a_second_factor_then_lands_on_the_case_list(staff):
     browser = Client()
 
     response = browser.post(reverse("front:login"), {"username": "rhee.registrar", "password": PASSWORD})
 
+    # The flow itself, factor by factor, is tested in tests/accounts.
     assert response.status_code == 302
-    assert response.url == reverse("front:cases")
+    assert response.url == reverse("accounts:security")
+    assert browser.get(reverse("front:cases")).url == reverse("accounts:second_factor")
+
+
+def test_an_officer_signed_in_comes_back_to_the_page_asked_for(staff, settings):
+    settings.ASYLON_SECOND_FACTOR = "offered"
+    browser = Client()
+
+    response = browser.post(
+        reverse("front:login"), {"username": "rhee.registrar", "password": PASSWORD, "next": "/?state=intake"}
+    )
+
+    assert response.url == "/?state=intake"
     assert browser.get(reverse("front:cases")).context["user"] == staff.registrar
+
+
+def test_a_next_address_on_another_site_is_not_followed(staff, settings):
+    settings.ASYLON_SECOND_FACTOR = "offered"
+
+    response = Client().post(
+        reverse("front:login"), {"username": "rhee.registrar", "password": PASSWORD, "next": "https://evil.example/"}
+    )
+
+    assert response.url == reverse("front:cases")
 
 
 def test_a_wrong_password_is_refused_and_nobody_is_signed_in(staff):

@@ -215,6 +215,31 @@ def test_a_decision_takes_the_countries_assessed_as_typed_codes(staff, browser_f
     )
 
 
+def test_a_decision_waits_until_the_officer_signs_in_again_and_nothing_is_decided_meanwhile(staff, browser_for):
+    from datetime import timedelta
+
+    from asylon.accounts import assurance
+    from tests.front.conftest import NOW
+
+    case = walk_to(staff, open_case(staff), State.ASSESSMENT_REVIEWED)
+    browser = browser_for(staff.reviewer)
+    session = browser.session
+    assurance.reauthenticated(session, NOW - timedelta(minutes=30))
+    session.save()
+    page = reverse("front:case", args=[case.pk])
+
+    response = browser.post(
+        step_url(case, "decide"),
+        {"outcome": "refugee_status", "reasons": "Well-founded fear.", "countries_assessed": "KP"},
+        HTTP_REFERER="http://testserver" + page,
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:reauthenticate") + "?next=" + page.replace("/", "%2F")
+    case.refresh_from_db()
+    assert case.state == State.ASSESSMENT_REVIEWED
+
+
 def test_a_user_without_casework_gets_not_found_when_posting_a_step(staff, browser_for):
     case = open_case(staff)
     before = snapshot(case)
@@ -230,10 +255,10 @@ def test_an_unknown_step_is_not_found(staff, browser_for):
     assert browser_for(staff.registrar).post(step_url(case, "deport")).status_code == 404
 
 
-def test_a_step_is_taken_only_by_a_post_with_a_csrf_token(staff):
+def test_a_step_is_taken_only_by_a_post_with_a_csrf_token(staff, sign_in):
     case = open_case(staff)
     browser = Client(enforce_csrf_checks=True)
-    browser.force_login(staff.registrar)
+    sign_in(browser, staff.registrar)
 
     assert browser.get(step_url(case, "register")).status_code == 405
     assert browser.post(step_url(case, "register")).status_code == 403

@@ -10,6 +10,16 @@ from asylon.procedure import case as p
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
+class Clock:
+    """A frozen `timezone.now()` that a test moves on by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
 def principal(text: str = "리순희", nationality: str = "KP") -> services.PersonInput:
     return services.PersonInput(
         names=[

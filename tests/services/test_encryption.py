@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from django.db import connection
 
 from asylon.cases import services
 from asylon.cases.selectors import case_search
 from asylon.dataprotection.cipher import DecryptionError
-from asylon.people.models import Name, NameKey
+from asylon.people.models import Name, NameKey, Person
 from tests.services.helpers import open_case, principal
 
 
@@ -117,3 +119,87 @@ def test_a_read_that_cannot_be_recorded_is_not_served(staff, monkeypatch):
     monkeypatch.setattr(CaseRead.objects, "create", broken)
     with pytest.raises(RuntimeError, match="audit store unavailable"):
         selectors.case_get_for_user(staff.reviewer, case.pk, purpose="review")
+
+
+def dump_people() -> tuple[list[str], str]:
+    with connection.cursor() as cursor:
+        columns = [c.name for c in connection.introspection.get_table_description(cursor, "people_person")]
+        cursor.execute("SELECT * FROM people_person")
+        return columns, repr(cursor.fetchall())
+
+
+def test_birth_date_province_and_contact_are_not_readable_in_the_database(staff):
+    applicant = replace(
+        principal("리순희"), birth_day=7, province="Ryanggang", contact="Hyesan, 연봉동 12; +82 10 1234 5678"
+    )
+    case = open_case(staff, applicant)
+    columns, dump = dump_people()
+    assert not {"birth_year", "birth_month", "birth_day", "province", "contact"} & set(columns)
+    # Strings no base64 ciphertext can hold by chance ("-", spaces and Hangul are not in its alphabet).
+    for clear in ("1991-03", "Ryanggang", "Hyesan", "연봉동", "1234 5678"):
+        assert clear not in dump
+    person = Person.objects.get(pk=case.principal_id)
+    assert (person.birth_year, person.birth_month, person.birth_day) == (1991, 3, 7)
+    assert (person.birth_date_text, person.province) == ("1991-03-07", "Ryanggang")
+    assert person.contact == "Hyesan, 연봉동 12; +82 10 1234 5678"
+    assert person.birth_date_sealed.startswith("v1:main:")
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day", "stored", "shown"),
+    [
+        (1991, 3, 7, "1991-03-07", "1991-03-07"),
+        (1991, 3, None, "1991-03", "1991-03"),
+        (1991, None, None, "1991", "1991"),
+        (None, None, None, "", "????"),
+    ],
+)
+def test_a_partial_birth_date_keeps_exactly_what_is_known(staff, year, month, day, stored, shown):
+    applicant = replace(principal(), birth_year=year, birth_month=month, birth_day=day)
+    person = Person.objects.get(pk=open_case(staff, applicant).principal_id)
+    assert (person.birth_date, person.birth_date_text) == (stored, shown)
+    assert (person.birth_year, person.birth_month, person.birth_day) == (year, month, day)
+    assert bool(person.birth_date_sealed) == bool(stored)
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day", "field", "message"),
+    [
+        (1991, 13, None, "birth_month", "Needs a year, and must be 1 to 12."),
+        (1991, 0, None, "birth_month", "Needs a year, and must be 1 to 12."),
+        (None, 3, None, "birth_month", "Needs a year, and must be 1 to 12."),
+        (1991, None, 7, "birth_day", "A day needs a year and a month."),
+        (1991, 2, 30, "birth_day", "1991-02 has no day 30."),
+        (1899, None, None, "birth_year", "Must be a year between 1900 and 2100."),
+    ],
+)
+def test_a_birth_date_the_old_constraints_refused_is_refused_and_nothing_is_written(
+    staff, year, month, day, field, message
+):
+    applicant = replace(principal(), birth_year=year, birth_month=month, birth_day=day)
+    with pytest.raises(services.InvalidInput) as invalid:
+        open_case(staff, applicant)
+    assert invalid.value.errors == {f"people[0].{field}": message}
+    assert Person.objects.count() == 0
+
+
+def test_a_province_or_contact_longer_than_the_record_holds_is_named(staff):
+    applicant = replace(principal(), province="도" * 101, contact="x" * 501)
+    with pytest.raises(services.InvalidInput) as invalid:
+        open_case(staff, applicant)
+    assert invalid.value.errors == {
+        "people[0].province": "At most 100 characters.",
+        "people[0].contact": "At most 500 characters.",
+    }
+    assert Person.objects.count() == 0
+
+
+def test_a_sealed_birth_date_moved_to_another_person_or_column_does_not_decrypt(staff):
+    first = open_case(staff, replace(principal("리순희"), province="Ryanggang")).principal
+    second = open_case(staff, kim()).principal
+    Person.objects.filter(pk=second.pk).update(birth_date_sealed=first.birth_date_sealed)
+    Person.objects.filter(pk=first.pk).update(contact_sealed=first.province_sealed)
+    with pytest.raises(DecryptionError, match="does not belong here"):
+        _ = Person.objects.get(pk=second.pk).birth_date
+    with pytest.raises(DecryptionError, match="does not belong here"):
+        _ = Person.objects.get(pk=first.pk).contact

@@ -8,14 +8,17 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Body, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from asylon.accounts.models import User
-from asylon.api.problems import problems
+from asylon.api.pages import Pages
+from asylon.api.problems import Gone, problems
 from asylon.api.schemas import (
+    NUL,
     AlertIn,
     AlertOut,
     CaseOut,
+    CaseSearchIn,
     CaseSummaryOut,
     DetentionOut,
     DocumentOut,
@@ -26,6 +29,7 @@ from asylon.api.schemas import (
     StepFieldOut,
     StepOut,
     StepRecordIn,
+    holds_nul,
 )
 from asylon.cases import selectors, services
 from asylon.cases.models import CaseMember
@@ -93,15 +97,24 @@ def intake_open(request: HttpRequest, payload: IntakeIn) -> Status:
     return Status(201, case_out(user, case.pk, "api intake"))
 
 
-@router.get("/cases", response={200: list[CaseSummaryOut], **problems(422)})
-@paginate(PageNumberPagination)
+@router.get("/cases", response={200: list[CaseSummaryOut], **problems(410, 422)})
+@paginate(Pages)
 def case_list(
     request: HttpRequest,
-    q: Annotated[str, Query(description="A name in any script, a case number or a document number.")] = "",
     state: Annotated[procedure.State | None, Query(description="Only cases at this stage.")] = None,
 ) -> Any:
-    """The cases you may see, most recently changed first."""
-    return selectors.case_search(request.auth, q, state or "")
+    """The cases you may see, most recently changed first. To search, POST to `/cases/search`."""
+    if "q" in request.GET:
+        raise Gone("Search by POST to /api/cases/search with the text in the JSON body, not in the address.")
+    return selectors.case_search(request.auth, "", state or "")
+
+
+@router.post("/cases/search", response={200: list[CaseSummaryOut], **problems(body=True)})
+@paginate(Pages)
+def case_search(request: HttpRequest, payload: CaseSearchIn) -> Any:
+    """Cases matching a name in any script, a case number or a document number, most recently
+    changed first. A search is sent in the body, so that no name enters an address or a log."""
+    return selectors.case_search(request.auth, payload.q, payload.state or "")
 
 
 @router.get("/cases/{int:case_id}", response={200: CaseOut, **problems(404)})
@@ -131,6 +144,8 @@ def case_step_take(
     user = request.auth
     data = payload or {}
     fields = {k: v for k, v in data.items() if k not in RECORD_FIELDS}
+    if nul := {k: NUL for k, v in fields.items() if holds_nul(v)}:
+        raise services.InvalidInput(nul)
     record = StepRecordIn.model_validate({k: v for k, v in data.items() if k in RECORD_FIELDS})
     services.case_take(
         user=user,
@@ -149,7 +164,7 @@ def alert_raise(request: HttpRequest, payload: AlertIn) -> Status:
 
 
 @router.get("/alerts", response={200: list[AlertOut], **problems()}, tags=["alerts"])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def alert_list(request: HttpRequest) -> Any:
     """The alerts you may see, newest first."""
     return alerts_for_user(request.auth)

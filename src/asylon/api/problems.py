@@ -1,4 +1,4 @@
-"""Every 4xx answer of the API, as RFC 9457 problem details, produced here and nowhere else.
+"""Every error answer of the API, as RFC 9457 problem details, produced here and nowhere else.
 
 The handlers are registered on the NinjaAPI (`install`); the answers Ninja or Django give
 outside an operation (an unknown route, a wrong method) are rewritten by `answer_as_problems`.
@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from asylon.cases.services import InvalidInput, NotFound
+from asylon.dataprotection.cipher import KeysDestroyed
 from asylon.procedure.refusals import SENTENCES, Code, Refusal, Refused
 
 CONTENT_TYPE = "application/problem+json"
@@ -158,6 +159,45 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(exc.status_code, "http-error", "Request not accepted", str(exc))
 
 
+class Gone(Exception):
+    """An address that no longer answers; `detail` says where to go instead."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def gone(request: HttpRequest, exc: Gone) -> HttpResponse:
+    return problem(410, "gone", "Gone", exc.detail)
+
+
+def keys_destroyed(request: HttpRequest, exc: KeysDestroyed) -> HttpResponse:
+    # Crypto-shredding made the record unreadable for good: say so, rather than fail.
+    detail = "This record's keys were destroyed: it can no longer be read by anyone."
+    return problem(410, "keys-destroyed", "Record unreadable", detail)
+
+
+def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Django logs it (without its message, asylon.config.logs) and answers with `failure`;
+    # Ninja's own handler would answer with the traceback when DEBUG is on.
+    raise exc
+
+
+_FAILURES = {
+    400: ("bad-request", "Bad request", "The request could not be understood."),
+    403: ("forbidden", "Not permitted", "You may not use this address."),
+    404: ("not-found", "Not found", "There is nothing here, or nothing you may see."),
+    500: ("server-error", "Server error", "The server could not complete the request."),
+}
+
+
+def failure(status: int, reference: str) -> HttpResponse:
+    """The answer when Django's error handlers, not an operation, answer an API request: the
+    same few words whatever failed, never the exception's message, and the request's reference."""
+    slug, title, detail = _FAILURES.get(status, _FAILURES[500])
+    return problem(status, slug, title, f"{detail} Reference: {reference}.", reference=reference)
+
+
 def install(api: NinjaAPI) -> None:
     """Replace Ninja's default handlers; an exception not named here stays a 500."""
     handlers: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
@@ -171,6 +211,9 @@ def install(api: NinjaAPI) -> None:
         CsrfFailed: csrf_failed,
         RequestDataTooBig: too_big,
         HttpError: http_error,
+        Gone: gone,
+        KeysDestroyed: keys_destroyed,
+        Exception: unexpected,
     }
     for exc_class, handler in handlers.items():
         api.add_exception_handler(exc_class, handler)

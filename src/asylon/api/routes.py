@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import URLPattern, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
-from asylon.api import cases, documents, problems, safeguards
+from asylon.api import access, cases, documents, problems, safeguards
 from asylon.api.auth import SessionAuth, TokenAuth
 from asylon.api.docs import ASSET_URL_NAME, OfflineSwagger, docs_asset
 
@@ -34,8 +35,9 @@ class AsylonAPI(NinjaAPI):
             URLPattern(p.pattern, problems.answer_as_problems(p.callback), p.default_args, p.name) for p in patterns
         ]
         wrapped.append(path("docs/assets/<str:name>", docs_asset, name=ASSET_URL_NAME))
-        # Last: any other address under /api/ is a 404 problem, not Django's HTML page.
-        wrapped.append(re_path(r"", problems.unknown_route))
+        # Last: any other address under /api/ is a 404 problem, not Django's HTML page; nor,
+        # for a write, Django's HTML CSRF refusal (Ninja's own views check CSRF themselves).
+        wrapped.append(re_path(r"", csrf_exempt(problems.unknown_route)))
         return wrapped, app_name, namespace
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
@@ -44,6 +46,12 @@ class AsylonAPI(NinjaAPI):
         problem = {"$ref": "#/components/schemas/Problem"}
         for operations in schema["paths"].values():
             for operation in operations.values():
+                if any(p["in"] == "query" for p in operation.get("parameters", [])):
+                    # A query parameter of the wrong type or out of range is answered with 422.
+                    operation["responses"].setdefault(
+                        422,
+                        {"description": "Unprocessable Entity", "content": {"application/json": {"schema": problem}}},
+                    )
                 for response in operation["responses"].values():
                     content = response.get("content", {})
                     if content.get("application/json", {}).get("schema") == problem:
@@ -70,3 +78,4 @@ api.add_router("", safeguards.removals)
 api.add_router("", safeguards.disclosures)
 api.add_router("", safeguards.register)
 api.add_router("", documents.router)
+api.add_router("", access.router)

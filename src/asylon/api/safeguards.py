@@ -2,15 +2,17 @@
 
 Removals and disclosures are recorded whatever the guard answers: the service saves the
 attempt and returns it, and only then does the API answer 409 (or 403), pointing at it.
+A disclosure's file comes from asylon.safeguards.export, the only way personal data leaves.
 """
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
+from asylon.api.pages import Pages
 from asylon.api.problems import AttemptRefused, problems
 from asylon.api.schemas import (
     AttestationIn,
@@ -25,9 +27,10 @@ from asylon.api.schemas import (
     RemovalIn,
     RemovalOut,
 )
+from asylon.safeguards import export
 from asylon.safeguards import services as safeguards
 from asylon.safeguards.models import Disclosure, Removal
-from asylon.safeguards.selectors import register_active, removals_for_user
+from asylon.safeguards.selectors import register_for_user, removals_for_user
 
 removals = Router(tags=["removals"])
 disclosures = Router(tags=["disclosures"])
@@ -55,7 +58,7 @@ def removal_carry_out(request: HttpRequest, removal_id: int) -> Status:
 
 
 @removals.get("/removals", response={200: list[RemovalOut], **problems()})
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def removal_list(request: HttpRequest) -> Any:
     """Removal attempts for the people in the cases you may see, newest first."""
     return removals_for_user(request.auth)
@@ -76,18 +79,86 @@ def disclosure_request(request: HttpRequest, payload: DisclosureIn) -> Status:
     return Status(201, disclosure)
 
 
+class DisclosureApprovalIn(DisclosureDecisionIn):
+    digest: str | None = Field(
+        None, description="The `digest` of the preview you looked at: the approval is refused if the data changed."
+    )
+
+
+class DisclosurePreviewOut(Schema):
+    disclosure: DisclosureOut
+    fields: list[str] = Field(description="Exactly the fields the file will hold.")
+    rows: list[dict[str, Any]] = Field(description="Exactly the rows the file will hold, one per person.")
+    digest: str = Field(description="SHA-256 of the canonical content; an export goes out only while it holds.")
+
+
 @disclosures.post(
     "/disclosures/{int:disclosure_id}/decision", response={200: DisclosureOut, **problems(403, 404, 409, body=True)}
 )
-def disclosure_decide(request: HttpRequest, disclosure_id: int, payload: DisclosureDecisionIn) -> Disclosure:
+def disclosure_decide(request: HttpRequest, disclosure_id: int, payload: DisclosureApprovalIn) -> Disclosure:
     """A data protection officer other than the requester approves or rejects."""
-    return safeguards.disclosure_decide(user=request.auth, disclosure_id=disclosure_id, approve=payload.approve)
+    return safeguards.disclosure_decide(
+        user=request.auth, disclosure_id=disclosure_id, approve=payload.approve, seen_digest=payload.digest
+    )
 
 
-@register.get("/register", response={200: list[ListingOut], **problems()})
+@disclosures.get(
+    "/disclosures/{int:disclosure_id}/preview", response={200: DisclosurePreviewOut, **problems(403, 404, 409)}
+)
+def disclosure_preview(request: HttpRequest, disclosure_id: int) -> dict[str, Any]:
+    """Exactly what a file would hold, for the approver (and the requester) to see first."""
+    preview = export.disclosure_preview(user=request.auth, disclosure_id=disclosure_id)
+    content = preview.content
+    return {"disclosure": preview.disclosure, "fields": content.fields, "rows": content.rows, "digest": preview.digest}
+
+
+EXPORTED = {
+    "description": "The watermarked file, as an attachment: canonical JSON in UTF-8.",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["disclosure", "fields", "rows"],
+                "properties": {
+                    "disclosure": {
+                        "type": "object",
+                        "description": "The watermark header: number, recipient, purpose, legal basis, "
+                        "approver's pseudonym, export time, watermark id, content digest and the statement.",
+                    },
+                    "fields": {"type": "array", "items": {"type": "string"}},
+                    "rows": {
+                        "type": "array",
+                        "items": {"type": "object", "description": "The approved fields and the watermark id."},
+                    },
+                },
+            }
+        }
+    },
+}
+
+
+@disclosures.post(
+    "/disclosures/{int:disclosure_id}/export",
+    response=problems(403, 404, 409),
+    openapi_extra={
+        "responses": {
+            200: {**EXPORTED, "headers": {"Content-Disposition": {"required": True, "schema": {"type": "string"}}}}
+        }
+    },
+)
+def disclosure_export(request: HttpRequest, disclosure_id: int) -> HttpResponse:
+    """The file of an approved disclosure, exactly as approved; each export is recorded and logged."""
+    file = export.disclosure_export(user=request.auth, disclosure_id=disclosure_id)
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@register.get("/register", response={200: list[ListingOut], **problems(403)})
 def register_show(request: HttpRequest) -> Any:
     """The countries to which no one is returned, today."""
-    return register_active(timezone.now().date())
+    return register_for_user(request.auth, timezone.now().date())
 
 
 @register.post("/register", response={201: ListingOut, **problems(403, 409, body=True)})

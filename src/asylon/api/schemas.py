@@ -14,13 +14,14 @@ from typing import Any
 
 from django.db.models import Model
 from ninja import Field, Schema
-from pydantic import AwareDatetime, ConfigDict, StrictBool, StrictInt
+from pydantic import AwareDatetime, ConfigDict, StrictBool, StrictInt, field_validator
+from pydantic_core import PydanticCustomError
 
 from asylon.api.problems import RefusalOut
 from asylon.cases.models import Alert, Interview
 from asylon.cases.services import DetentionInput, NameInput, PersonInput
 from asylon.people.models import ROMANIZATIONS, SCRIPTS, SPECIFIC_NEEDS, DetentionEpisode, Name, Person
-from asylon.procedure.case import Channel
+from asylon.procedure.case import Channel, State
 from asylon.procedure.disclosure import LegalBasis, RecipientKind
 from asylon.procedure.refusals import SENTENCES, Code
 from asylon.safeguards.models import Attestation, Recipient
@@ -34,10 +35,32 @@ def _codes(pairs: list[tuple[str, str]]) -> str:
     return ", ".join(f"`{code}`" for code, _ in pairs if code)
 
 
+NUL = "May not contain the NUL character (U+0000)."
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether text anywhere in the value holds U+0000, which PostgreSQL cannot store."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(holds_nul(v) for v in value)
+    return False
+
+
 class In(Schema):
-    """A request body: an unknown field is an error, not silently dropped."""
+    """A request body: an unknown field is an error, not silently dropped; so is text holding
+    the NUL character, which would fail on PostgreSQL (and pass on SQLite)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if holds_nul(value):
+            raise PydanticCustomError("nul_character", NUL)
+        return value
 
 
 # Intake
@@ -70,7 +93,10 @@ class PersonIn(In):
     habitual_residences: list[str] = Field([], description="Countries of former habitual residence, ISO 3166.")
     languages: list[str] = Field([], description="Languages spoken, e.g. `ko`.")
     specific_needs: list[str] = Field([], description=f"Any of: {', '.join(f'`{n}`' for n in SPECIFIC_NEEDS)}.")
-    province: str = Field("", max_length=_max(Person, "province"), description="Province or region of origin.")
+    province: str = Field("", max_length=Person.LIMITS["province"], description="Province or region of origin.")
+    contact: str = Field(
+        "", max_length=Person.LIMITS["contact"], description="How to reach the person: phone or address, free text."
+    )
     relation: str = Field(
         "principal", max_length=20, description="To the principal applicant: `spouse`, `child`, `parent`, `sibling`."
     )
@@ -138,6 +164,7 @@ class PersonOut(Schema):
     languages: list[str]
     specific_needs: list[str]
     province: str
+    contact: str
     names: list[NameOut] = Field(description="The primary name first.")
     documents: list[DocumentOut]
     detentions: list[DetentionOut]
@@ -176,6 +203,13 @@ class CaseOut(Schema):
     available_steps: list[StepOut] = Field(
         description="The steps you may start now; their fields are judged when taken."
     )
+
+
+class CaseSearchIn(In):
+    """A search, sent in the body: a name in an address would stay in access logs and histories."""
+
+    q: str = Field("", max_length=200, description="A name in any script, a case number or a document number.")
+    state: State | None = Field(None, description="Only cases at this stage.")
 
 
 class CaseSummaryOut(Schema):

@@ -262,6 +262,57 @@ class Alert(SealedRow):
         return f"alert {self.pk}"
 
 
+class CaseAssignment(models.Model):
+    """A supervisor gives a case to an officer by name: the officer may then read it even from
+    another unit. Ending an assignment keeps the row, so who could read what stays known."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assignments")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="case_assignments")
+    assigned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField()
+    ended_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"], condition=models.Q(ended_at__isnull=True), name="one_open_assignment"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} assigned to {self.user_id}"
+
+
+class EmergencyAccess(SealedRow):
+    """Break-glass: an officer opens a case outside their reach, with a written reason and a
+    time limit; a data protection officer other than them reviews it afterwards."""
+
+    class Finding(models.TextChoices):
+        JUSTIFIED = "justified"
+        NOT_JUSTIFIED = "not_justified"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="emergency_accesses")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="emergency_accesses")
+    reason_sealed = models.TextField(default="")
+    opened_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    finding = models.CharField(max_length=20, choices=Finding.choices, blank=True)
+    review_note_sealed = models.TextField(blank=True)
+
+    reason = sealed("reason")
+    review_note = sealed("review_note")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "expires_at"]), models.Index(fields=["reviewed_at"])]
+
+    def __str__(self) -> str:
+        return f"emergency access {self.pk} to case {self.case_id}"
+
+
 class CaseRead(models.Model):
     """Who opened a case file, when, and why. No personal data: the record names the case, the
     officer and the purpose, and is written in the same transaction as the read."""
@@ -270,6 +321,10 @@ class CaseRead(models.Model):
     user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     purpose = models.CharField(max_length=60)
     at = models.DateTimeField()
+    # Set when the officer could read the case only through an emergency access.
+    emergency = models.ForeignKey(
+        EmergencyAccess, null=True, blank=True, on_delete=models.PROTECT, related_name="reads"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["user", "at"]), models.Index(fields=["case", "at"])]

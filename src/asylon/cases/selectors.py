@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from asylon.accounts.models import User
-from asylon.cases.access import CASEWORK, cases_for_user
+from asylon.cases.access import CASEWORK, cases_for_user, emergency_access_for
 from asylon.cases.models import Alert, Case, CaseRead, Event
 from asylon.cases.services import INTAKE_ROLES, NotFound
 from asylon.dataprotection import runtime
@@ -33,7 +33,9 @@ def case_get_for_user(user: User, case_id: int, *, purpose: str) -> Case:
     )
     if case is None:
         raise NotFound(f"case {case_id}")
-    CaseRead.objects.create(case=case, user=user, purpose=purpose, at=timezone.now())
+    at = timezone.now()
+    emergency = emergency_access_for(user, case, at)
+    CaseRead.objects.create(case=case, user=user, purpose=purpose, at=at, emergency=emergency)
     return case
 
 

@@ -32,6 +32,7 @@ from asylon.people.models import (
     NameKey,
     Person,
     office_slug,
+    partial_date,
 )
 from asylon.procedure import case as procedure
 from asylon.procedure import detention
@@ -77,6 +78,7 @@ class PersonInput:
     languages: list[str] = field(default_factory=list)
     specific_needs: list[str] = field(default_factory=list)
     province: str = ""
+    contact: str = ""
     relation: str = "principal"
 
 
@@ -161,7 +163,9 @@ def _person_problems(data: PersonInput, prefix: str) -> dict[str, str]:
             )
     if sum(n.is_primary for n in data.names) > 1:
         found[f"{prefix}.names"] = "Only one name can be the primary one."
-    found.update(too_long(Person, {"province": data.province}, f"{prefix}."))
+    for part, limit in Person.LIMITS.items():
+        if len(getattr(data, part)) > limit:
+            found[f"{prefix}.{part}"] = f"At most {limit} characters."
     if data.sex not in ("F", "M", "X"):
         found[f"{prefix}.sex"] = "Must be F, M or X."
     found.update(_birth_date_problems(data, prefix))
@@ -195,14 +199,13 @@ def _person_create(data: PersonInput, office: str) -> Person:
     person = Person.objects.create(
         office=office,
         sex=data.sex,
-        birth_year=data.birth_year,
-        birth_month=data.birth_month,
-        birth_day=data.birth_day,
         nationalities=data.nationalities,
         habitual_residences=data.habitual_residences,
         languages=data.languages,
         specific_needs=data.specific_needs,
-        province=data.province,
+        birth_date=partial_date(data.birth_year, data.birth_month, data.birth_day),
+        province=unicodedata.normalize("NFC", data.province),
+        contact=unicodedata.normalize("NFC", data.contact),
     )
     has_primary = any(n.is_primary for n in data.names)
     for i, n in enumerate(data.names):

@@ -41,6 +41,9 @@ def envint(name: str, default: str) -> int:
 
 DEBUG = envbool("ASYLON_DEBUG", "false")
 ASYLON_DEMO = envbool("ASYLON_DEMO", "true")
+if DEBUG and not ASYLON_DEMO:
+    # Django's debug pages show the request's body, its variables and the exception's text.
+    raise ImproperlyConfigured("ASYLON_DEBUG shows personal data on error pages: it is for the demo only")
 # The name of the transparency log, as its checkpoints carry it (C2SP tlog-checkpoint origin).
 ASYLON_LOG_ORIGIN = env("ASYLON_LOG_ORIGIN", "asylon.example/log")
 # The data keys (see asylon.dataprotection.keys): never in the database or the repository.
@@ -79,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that even a request another middleware refuses has its reference.
+    "asylon.config.logs.RequestReference",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "asylon.accounts.middleware.SessionGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "asylon.config.security.SecurityHeaders",
 ]
@@ -165,6 +171,17 @@ if env("ASYLON_PROXY_SSL_HEADER"):
     # e.g. "HTTP_X_FORWARDED_PROTO" when a reverse proxy terminates TLS.
     SECURE_PROXY_SSL_HEADER = (env("ASYLON_PROXY_SSL_HEADER"), "https")
 
+# Strong sign-in (asylon.accounts): "required" asks everyone who holds a role for a second
+# factor; "offered", for the demo only, lets officers set one up without asking for it.
+ASYLON_SECOND_FACTOR = env("ASYLON_SECOND_FACTOR", "required")
+if ASYLON_SECOND_FACTOR not in ("required", "offered"):
+    raise ImproperlyConfigured(f"ASYLON_SECOND_FACTOR must be required or offered, not {ASYLON_SECOND_FACTOR!r}")
+ASYLON_SESSION_IDLE_MINUTES = envint("ASYLON_SESSION_IDLE_MINUTES", "30")
+ASYLON_SESSION_MAX_HOURS = envint("ASYLON_SESSION_MAX_HOURS", "12")
+# Security keys are bound to these; empty means the host and scheme the request came on.
+ASYLON_WEBAUTHN_RP_ID = env("ASYLON_WEBAUTHN_RP_ID")
+ASYLON_WEBAUTHN_ORIGIN = env("ASYLON_WEBAUTHN_ORIGIN")
+
 # Argon2id first (OWASP ASVS 5.0 §11.4); older hashes are upgraded at the next sign-in.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -176,9 +193,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("ASYLON_MAX_BODY_BYTES", str(256 * 1024))
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# No personal data in the log (docs/privacy.md): requests as "METHOD path status ref=…",
+# query strings and exception messages withheld (asylon.config.logs.Redact).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "asylon.config.logs.Redact"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("ASYLON_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Replaces Django's handlers: mail_admins would mail the request with its body.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["redact"]},
+        "django.security": {"filters": ["redact"]},
+        # The development server's request lines; waitress writes none, only its errors.
+        "django.server": {"handlers": [], "filters": ["redact"], "propagate": True},
+        "waitress": {"filters": ["redact"]},
+        # At DEBUG it would log each query's parameters: a searched name among them.
+        "django.db.backends": {"level": "INFO"},
+    },
 }

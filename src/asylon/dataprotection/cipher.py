@@ -26,6 +26,11 @@ class DecryptionError(Exception):
     """The value cannot be decrypted: wrong place, tampered, unknown or shredded key."""
 
 
+class KeysDestroyed(DecryptionError):
+    """The key the value names is not in the keyring: the office was shredded, the key
+    retired, or it never existed here. The value stays unreadable; nothing can bring it back."""
+
+
 def associated_data(table: str, column: str, row: str) -> bytes:
     return f"{table}\x1f{column}\x1f{row}".encode()
 
@@ -55,7 +60,7 @@ def decrypt(keyring: Keyring, token: str, aad: bytes) -> str:
     office, key_id, blob = parse(token)
     office_keys = keyring.offices.get(office)
     if office_keys is None or key_id not in office_keys.keys:
-        raise DecryptionError(f"no key {key_id!r} for office {office!r}")
+        raise KeysDestroyed(f"no key {key_id!r} for office {office!r}: destroyed, retired or never issued")
     try:
         plain = AESGCM(office_keys.keys[key_id]).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
     except InvalidTag:

@@ -111,6 +111,10 @@ class Keyring:
         keys = {k: v for k, v in current.keys.items() if k != key_id}
         return Keyring(self.blind_index, {**self.offices, office: OfficeKeys(current.active, keys)})
 
+    def with_new_blind_index(self) -> Keyring:
+        """A keyring with a fresh blind-index key: every stored digest must be computed again."""
+        return Keyring(secrets.token_bytes(KEY_BYTES), self.offices)
+
     def shred(self, office: str) -> Keyring:
         """Forget every key of an office: its records become unreadable everywhere."""
         self.office(office)

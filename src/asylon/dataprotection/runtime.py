@@ -7,26 +7,41 @@ office, in its data folder.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import secrets
 import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from asylon.dataprotection import cipher
 from asylon.dataprotection.keys import KeyMaterialError, Keyring
 
 _lock = threading.Lock()
 _keyring: Keyring | None = None
+# The key file as last read (inode, mtime, size): a rotation or a shredding in another
+# process replaces the file, and every process reads the new keys on its next use.
+_stamp: tuple[int, int, int] | None = None
 
 
 def _path() -> Path:
     return Path(settings.ASYLON_KEYS_FILE)
 
 
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
 def _save(keyring: Keyring) -> None:
+    global _stamp
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written whole then renamed, so a reader never sees half a key file.
@@ -35,34 +50,60 @@ def _save(keyring: Keyring) -> None:
         handle.write(keyring.to_json())
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)
+    _stamp = _stat(path)
+
+
+def _read(path: Path) -> None:
+    global _keyring, _stamp
+    _keyring = Keyring.from_json(path.read_text(encoding="utf-8"))
+    _stamp = _stat(path)
+
+
+def _demo_keys(office: str | None) -> None:
+    """Create the demo's key file, or keys for a new office in it. Several processes may
+    start at once (a server, a loader, test workers): under a lock on the file, the keys
+    already on disk win, so no process ever seals with a key another one overwrote."""
+    global _keyring
+    path = _path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            _read(path)
+        elif _keyring is None:
+            _keyring = Keyring.generate([], "demo-1")
+            _save(_keyring)
+        assert _keyring is not None
+        if office is not None and office not in _keyring.offices:
+            # A fresh id each time: values of an office shredded earlier name its old key,
+            # and must keep failing as "keys destroyed", not as values that were altered.
+            _keyring = _keyring.with_new_key(office, f"demo-{secrets.token_hex(4)}")
+            _save(_keyring)
 
 
 def keyring() -> Keyring:
-    global _keyring
     with _lock:
-        if _keyring is None:
-            path = _path()
-            if path.exists():
-                _keyring = Keyring.from_json(path.read_text(encoding="utf-8"))
-            elif settings.ASYLON_DEMO:
-                _keyring = Keyring.generate([], "demo-1")
-                _save(_keyring)
-            else:
+        path = _path()
+        stamp = _stat(path)
+        if stamp is not None and (_keyring is None or stamp != _stamp):
+            _read(path)
+        elif _keyring is None:
+            if not settings.ASYLON_DEMO:
                 raise KeyMaterialError(f"no key file at {path} (set ASYLON_KEYS_FILE)")
+            _demo_keys(None)
+        # A file that disappears after it was read leaves this process with the keys it has.
+        assert _keyring is not None
         return _keyring
 
 
 def keyring_for(office: str) -> Keyring:
     """The keyring, with keys for this office; the demo creates them on first use."""
-    global _keyring
     current = keyring()
     if office in current.offices or not settings.ASYLON_DEMO:
         return current
     with _lock:
+        _demo_keys(office)
         assert _keyring is not None
-        if office not in _keyring.offices:
-            _keyring = _keyring.with_new_key(office, "demo-1")
-            _save(_keyring)
         return _keyring
 
 
@@ -86,7 +127,7 @@ class sealed(property):
         self.name = name
         self.column = f"{name}_sealed"
 
-    def _aad(self, instance: Any) -> bytes:
+    def associated_data(self, instance: Any) -> bytes:
         return cipher.associated_data(instance._meta.db_table, self.name, str(instance.uid))
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
@@ -97,12 +138,32 @@ class sealed(property):
             return ""
         cache = instance.__dict__.setdefault("_plaintext", {})
         if cache.get(self.name, (None,))[0] != token:
-            cache[self.name] = (token, cipher.decrypt(keyring(), token, self._aad(instance)))
+            cache[self.name] = (token, cipher.decrypt(keyring(), token, self.associated_data(instance)))
         return cache[self.name][1]
 
     def __set__(self, instance: Any, value: str) -> None:
         token = (
-            cipher.encrypt(keyring_for(instance.office), instance.office, value, self._aad(instance)) if value else ""
+            cipher.encrypt(keyring_for(instance.office), instance.office, value, self.associated_data(instance))
+            if value
+            else ""
         )
         setattr(instance, self.column, token)
         instance.__dict__.setdefault("_plaintext", {})[self.name] = (token, value)
+
+
+UNREADABLE = gettext_lazy("record unreadable (keys destroyed)")
+
+
+class Readable:
+    """A row's attributes for display: a sealed value whose office keys were destroyed reads as
+    a notice instead of failing the page. Only for showing; services read the row itself, and a
+    value altered or moved to another row still raises here."""
+
+    def __init__(self, row: Any) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return getattr(self._row, name)
+        except cipher.KeysDestroyed:
+            return UNREADABLE

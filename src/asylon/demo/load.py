@@ -28,30 +28,35 @@ from asylon.procedure.roles import Role
 from asylon.safeguards.models import NoReturnListing, OnwardReturn, Recipient, SafeThirdCountry
 
 # One account per role; the second eligibility officer, reviewer, DPO and monitor exist so
-# that separation of duties and quorums can be shown in the demo.
-STAFF: tuple[tuple[str, Role], ...] = (
-    ("registration", Role.REGISTRATION_OFFICER),
-    ("eligibility", Role.ELIGIBILITY_OFFICER),
-    ("eligibility2", Role.ELIGIBILITY_OFFICER),
-    ("reviewer", Role.REVIEWER),
-    ("reviewer2", Role.REVIEWER),
-    ("appeal", Role.APPEAL_OFFICER),
-    ("documentation", Role.DOCUMENTATION_OFFICER),
-    ("removal", Role.REMOVAL_OFFICER),
-    ("dpo", Role.DATA_PROTECTION_OFFICER),
-    ("dpo2", Role.DATA_PROTECTION_OFFICER),
-    ("monitor", Role.MONITOR),
-    ("monitor2", Role.MONITOR),
-    ("ngo", Role.PARTNER_NGO),
-    ("admin", Role.ADMINISTRATOR),
+# that separation of duties and quorums can be shown in the demo. All work in the demo office,
+# except one eligibility officer of another unit: they read no demo case until a supervisor
+# assigns one to them or they open emergency access (need to know).
+DEMO_UNIT = "Demo office"
+STAFF: tuple[tuple[str, Role, str], ...] = (
+    ("registration", Role.REGISTRATION_OFFICER, DEMO_UNIT),
+    ("eligibility", Role.ELIGIBILITY_OFFICER, DEMO_UNIT),
+    ("eligibility2", Role.ELIGIBILITY_OFFICER, DEMO_UNIT),
+    ("reviewer", Role.REVIEWER, DEMO_UNIT),
+    ("reviewer2", Role.REVIEWER, DEMO_UNIT),
+    ("appeal", Role.APPEAL_OFFICER, DEMO_UNIT),
+    ("documentation", Role.DOCUMENTATION_OFFICER, DEMO_UNIT),
+    ("removal", Role.REMOVAL_OFFICER, DEMO_UNIT),
+    ("dpo", Role.DATA_PROTECTION_OFFICER, DEMO_UNIT),
+    ("dpo2", Role.DATA_PROTECTION_OFFICER, DEMO_UNIT),
+    ("supervisor", Role.SUPERVISOR, DEMO_UNIT),
+    ("outpost", Role.ELIGIBILITY_OFFICER, "Border outpost"),
+    ("monitor", Role.MONITOR, DEMO_UNIT),
+    ("monitor2", Role.MONITOR, DEMO_UNIT),
+    ("ngo", Role.PARTNER_NGO, DEMO_UNIT),
+    ("admin", Role.ADMINISTRATOR, DEMO_UNIT),
 )
 
 
 def staff_ensure() -> dict[str, tuple[User, str]]:
     """Create the demo accounts, or give the existing ones fresh passwords; returns them with passwords."""
     accounts = {}
-    for username, role in STAFF:
-        user, _ = User.objects.get_or_create(username=username, defaults={"unit": "Demo office"})
+    for username, role, unit in STAFF:
+        user, _ = User.objects.get_or_create(username=username, defaults={"unit": unit})
         RoleGrant.objects.get_or_create(user=user, role=role)
         password = secrets.token_urlsafe(9)
         user.set_password(password)
@@ -290,8 +295,8 @@ def scenario_load(scenario: Scenario, *, seed: int, progress: bool = False) -> d
 def staff_ensure_quiet() -> dict[str, tuple[User, str]]:
     """The demo accounts, created without a password when they do not exist yet."""
     accounts = {}
-    for username, role in STAFF:
-        user, created = User.objects.get_or_create(username=username, defaults={"unit": "Demo office"})
+    for username, role, unit in STAFF:
+        user, created = User.objects.get_or_create(username=username, defaults={"unit": unit})
         if created:
             user.set_unusable_password()
             user.save(update_fields=["password"])

@@ -154,6 +154,7 @@ ROLES = {
     Role.DOCUMENTATION_OFFICER: _("Documentation officer"),
     Role.REMOVAL_OFFICER: _("Removal officer"),
     Role.DATA_PROTECTION_OFFICER: _("Data protection officer"),
+    Role.SUPERVISOR: _("Supervisor"),
     Role.MONITOR: _("Monitor"),
     Role.PARTNER_NGO: _("Partner NGO"),
     Role.ADMINISTRATOR: _("Administrator"),

@@ -9,28 +9,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from asylon.accounts.reauth import reauthentication_redirect, recently_authenticated
+from asylon.cases.access import emergency_access_for
 from asylon.cases.models import Case, Event
+from asylon.cases.need_to_know import assignable_officers
 from asylon.cases.selectors import case_get_for_user, case_search, case_timeline
 from asylon.cases.services import NotFound, case_take
 from asylon.documents.models import Document
 from asylon.front import labels
 from asylon.front.forms import StepForm
-from asylon.people.models import DetentionEpisode, Name, Person
+from asylon.front.searches import search_keep, search_recall
+from asylon.people.models import DetentionEpisode, Name, Person, office_slug
 from asylon.procedure import case as procedure
 from asylon.procedure import detention
-from asylon.procedure.case import STEP_NAMES, State, available_steps
+from asylon.procedure.access import CaseReach, assigner_refusals
+from asylon.procedure.case import SIGN_IN_AGAIN_BEFORE, STEP_NAMES, State, available_steps
 from asylon.procedure.refusals import SENTENCES, Code, Refused
 
 PAGE_SIZE = 50
@@ -56,12 +63,16 @@ _NOT_DETAILS = frozenset(
 
 @never_cache
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def cases(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    state = request.GET.get("state", "")
-    if state not in set(State):
-        state = ""
+    if request.method == "POST":
+        return _search(request)
+    state = _state(request.GET.get("state", ""))
+    token = request.GET.get("s", "")
+    query = search_recall(request.session, token) if token else ""
+    # A token from another session, or pushed out by newer searches: the whole list, and a note.
+    expired = query is None
+    query = query or ""
     found = case_search(request.user, query, state).prefetch_related(
         Prefetch(
             "principal__detentions",
@@ -72,6 +83,7 @@ def cases(request: HttpRequest) -> HttpResponse:
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "query": query,
+        "expired": expired,
         "state": state,
         "states": [(s.value, labels.label("state", s)) for s in State],
         "page": page,
@@ -79,6 +91,26 @@ def cases(request: HttpRequest) -> HttpResponse:
         "rows": [_row(case) for case in page],
     }
     return render(request, "front/case_list.html", context)
+
+
+def _search(request: HttpRequest) -> HttpResponse:
+    """Keep the posted search in the session and show it at an address that holds only its token.
+
+    A name in the address would stay in the browser's history, the server's access log and
+    the `Referer` of the next request; a 303 also keeps the back button from posting again."""
+    query = request.POST.get("q", "").strip()
+    state = _state(request.POST.get("state", ""))
+    params = {}
+    if query:
+        params["s"] = search_keep(request.session, office=office_slug(request.user.unit), query=query)
+    if state:
+        params["state"] = state
+    url = reverse("front:cases") + (f"?{urlencode(params)}" if params else "")
+    return HttpResponseRedirect(url, status=303)
+
+
+def _state(value: str) -> str:
+    return value if value in set(State) else ""
 
 
 @dataclass(frozen=True)
@@ -116,6 +148,8 @@ def step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
     kind = STEP_NAMES.get(step)
     if kind is None:
         raise Http404(step)
+    if kind in SIGN_IN_AGAIN_BEFORE and not recently_authenticated(request):
+        return reauthentication_redirect(request)
     form = StepForm(kind, request.POST)
     built = form.step()
     record = form.record()
@@ -168,8 +202,22 @@ def _case_page(request: HttpRequest, case: Case, posted: StepForm | None = None,
         "assessments": case.assessments.select_related("drafter", "reviewer").order_by("-pk"),
         "decisions": case.decisions.select_related("decided_by").order_by("-pk"),
         "appeals": case.appeals.select_related("lodged_by").order_by("-pk"),
+        **_reach(request, case),
     }
     return render(request, "front/case_detail.html", context, status=status)
+
+
+def _reach(request: HttpRequest, case: Case) -> dict[str, Any]:
+    """Who may read the case besides its unit, and how this officer reaches it."""
+    user = request.user
+    # Whether this officer assigns the case depends on its unit only.
+    may_assign = not assigner_refusals(user.reader(), CaseReach(case.office))  # type: ignore[union-attr]
+    return {
+        "assignments": case.assignments.filter(ended_at__isnull=True).select_related("user").order_by("pk"),
+        "may_assign": may_assign,
+        "assignable": assignable_officers(case) if may_assign else [],
+        "emergency": emergency_access_for(user, case),  # type: ignore[arg-type]
+    }
 
 
 def _members(case: Case) -> list[Any]:
@@ -216,7 +264,8 @@ class EventView:
 
 
 def _event(event: Event) -> EventView:
-    why = [event.reason] if event.reason else []
+    reason = event.readable.reason
+    why = [reason] if reason else []
     # A refused removal keeps the guard's codes; the officer reads the sentences.
     why += [_(SENTENCES[Code(c)]) for c in event.data.get("refusals", []) if c in set(Code)]
     details = [(labels.label("field", k), _detail(k, v)) for k, v in event.data.items() if k not in _NOT_DETAILS]

@@ -7,7 +7,7 @@ import uuid
 
 from django.db import models
 
-from asylon.dataprotection.runtime import sealed
+from asylon.dataprotection.runtime import Readable, sealed
 
 SCRIPTS = [("Hang", "Hangul"), ("Hani", "Han characters"), ("Latn", "Latin")]
 ROMANIZATIONS = [
@@ -41,6 +41,24 @@ def office_slug(unit: str) -> str:
     return slug or "main"
 
 
+def partial_date(year: int | None, month: int | None = None, day: int | None = None) -> str:
+    """A date of birth as far as it is known: "1991", "1991-03", "1991-03-07", or "" (unknown)."""
+    if year is None:
+        return ""
+    text = f"{year:04d}"
+    if month is not None:
+        text += f"-{month:02d}"
+        if day is not None:
+            text += f"-{day:02d}"
+    return text
+
+
+def partial_date_parts(text: str) -> tuple[int | None, int | None, int | None]:
+    numbers: list[int | None] = [int(n) for n in text.split("-")] if text else []
+    numbers += [None] * (3 - len(numbers))
+    return numbers[0], numbers[1], numbers[2]
+
+
 class SealedRow(models.Model):
     """A row holding sealed text: the id its ciphertexts are bound to, and the office whose
     keys seal them (see asylon.dataprotection.runtime.sealed)."""
@@ -51,30 +69,31 @@ class SealedRow(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def readable(self) -> Readable:
+        """For pages: sealed attributes that show a notice once the office's keys are destroyed."""
+        return Readable(self)
+
 
 class Person(SealedRow):
     sex = models.CharField(max_length=1, choices=[("F", "female"), ("M", "male"), ("X", "other")])
-    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    birth_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_date_sealed = models.TextField(blank=True)
     nationalities = models.JSONField(default=list)
     habitual_residences = models.JSONField(default=list)
     languages = models.JSONField(default=list)
     specific_needs = models.JSONField(default=list)
-    province = models.CharField(max_length=100, blank=True)
+    province_sealed = models.TextField(blank=True)
+    contact_sealed = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(birth_month__isnull=True) | models.Q(birth_month__gte=1, birth_month__lte=12),
-                name="birth_month_in_range",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(birth_day__isnull=True) | models.Q(birth_month__isnull=False),
-                name="birth_day_needs_month",
-            ),
-        ]
+    # Sealed as one text (see partial_date), so no column reveals even the year; the services
+    # check month and day as the database constraints did before.
+    birth_date = sealed("birth_date")
+    province = sealed("province")  # of origin
+    contact = sealed("contact")  # phone or address, free text
+
+    # Lengths of the plaintext, checked by the services before encryption.
+    LIMITS = {"province": 100, "contact": 500}
 
     def __str__(self) -> str:
         return f"person {self.pk}"
@@ -84,13 +103,20 @@ class Person(SealedRow):
         return frozenset(self.nationalities) | frozenset(self.habitual_residences)
 
     @property
+    def birth_year(self) -> int | None:
+        return partial_date_parts(self.birth_date)[0]
+
+    @property
+    def birth_month(self) -> int | None:
+        return partial_date_parts(self.birth_date)[1]
+
+    @property
+    def birth_day(self) -> int | None:
+        return partial_date_parts(self.birth_date)[2]
+
+    @property
     def birth_date_text(self) -> str:
-        parts = [f"{self.birth_year:04d}" if self.birth_year else "????"]
-        if self.birth_month:
-            parts.append(f"{self.birth_month:02d}")
-        if self.birth_day:
-            parts.append(f"{self.birth_day:02d}")
-        return "-".join(parts)
+        return self.birth_date or "????"
 
     def primary_name(self) -> Name | None:
         names = list(self.names.all())

@@ -584,3 +584,10 @@ def take(case: Case, step: Step, actor: Actor, today: date) -> Case:
 def available_steps(case: Case, actor: Actor) -> list[type[Step]]:
     """The steps this actor may start now; what they carry is checked when taken."""
     return [s for s in STEPS if case.state in s.sources and actor.has_any(s.roles)]
+
+
+# Steps that decide a person's fate or end their case: the officer proves again who they are
+# just before (OWASP ASVS 5.0 V6.3: re-authentication before sensitive transactions).
+SIGN_IN_AGAIN_BEFORE: frozenset[type[Step]] = frozenset(
+    {Decide, DecideAppeal, Close, Withdraw, OpenCessation, OpenCancellation}
+)

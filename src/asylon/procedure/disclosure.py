@@ -9,6 +9,7 @@ and abetting crimes against humanity. The refusal is absolute: no role overrides
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from asylon.procedure.refusals import Code, Refusal
@@ -49,6 +50,20 @@ class Disclosure:
     legal_basis: LegalBasis | None
     fields: frozenset[str]
 
+
+@dataclass(frozen=True)
+class Approval:
+    """When a second data protection officer approved, and the digest of the content they saw."""
+
+    at: datetime
+    digest: str
+
+
+# An approval judges the data as the approver saw it, that week. Seven days is this project's
+# choice, not a legal figure: long enough to send a resettlement file, short enough that the
+# judgement still holds (the accuracy and necessity principles of the UNHCR DPP Policy 2015,
+# Part 2; GDPR Art. 5(1)(c)-(d) states the same). Older approvals need a new request.
+APPROVAL_VALID_FOR = timedelta(days=7)
 
 REQUESTERS = frozenset(
     {
@@ -98,4 +113,51 @@ def approval_refusals(
         found.append(Refusal.of(Code.ROLE_NOT_PERMITTED))
     if approver.id == requester_id:
         found.append(Refusal.of(Code.APPROVER_IS_REQUESTER))
+    return found
+
+
+def _handler_refusals(requester_id: int, actor: Actor) -> list[Refusal]:
+    # Only the requester or a data protection officer handles the disclosed data: another
+    # officer with access to the case has not asked for it and is not accountable for it.
+    if not actor.has_any(REQUESTERS):
+        return [Refusal.of(Code.ROLE_NOT_PERMITTED)]
+    if actor.id != requester_id and Role.DATA_PROTECTION_OFFICER not in actor.roles:
+        return [Refusal.of(Code.ROLE_NOT_PERMITTED)]
+    return []
+
+
+def preview_refusals(
+    disclosure: Disclosure, origins: frozenset[str], *, closed: bool, requester_id: int, viewer: Actor
+) -> list[Refusal]:
+    """Showing the content of a pending or approved disclosure, never one refused or rejected,
+    and never for a recipient the origin guard refuses now: no content, not even a row count."""
+    found = origin_refusals(disclosure.recipient, origins)
+    found += _handler_refusals(requester_id, viewer)
+    if closed:
+        found.append(Refusal.of(Code.DISCLOSURE_NOT_APPROVED))
+    return found
+
+
+def export_refusals(
+    disclosure: Disclosure,
+    origins: frozenset[str],
+    *,
+    approval: Approval | None,
+    content_digest: str,
+    requester_id: int,
+    exporter: Actor,
+    now: datetime,
+) -> list[Refusal]:
+    """At the moment the file is made: the origin guard again (the recipient register or the
+    person's origins may have changed since the approval), a current approval, and exactly the
+    content the approver saw."""
+    found = origin_refusals(disclosure.recipient, origins)
+    found += _handler_refusals(requester_id, exporter)
+    if approval is None:
+        found.append(Refusal.of(Code.DISCLOSURE_NOT_APPROVED))
+        return found
+    if now - approval.at > APPROVAL_VALID_FOR:
+        found.append(Refusal.of(Code.DISCLOSURE_APPROVAL_EXPIRED))
+    if content_digest != approval.digest:
+        found.append(Refusal.of(Code.DISCLOSURE_CONTENT_CHANGED))
     return found

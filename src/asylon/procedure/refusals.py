@@ -46,10 +46,21 @@ class Code(StrEnum):
     FIELDS_MISSING = "fields_missing"
     APPROVER_IS_REQUESTER = "approver_is_requester"
     DISCLOSURE_ALREADY_DECIDED = "disclosure_already_decided"
+    DISCLOSURE_NOT_APPROVED = "disclosure_not_approved"
+    DISCLOSURE_APPROVAL_EXPIRED = "disclosure_approval_expired"
+    DISCLOSURE_CONTENT_CHANGED = "disclosure_content_changed"
     # The no-return register
     ATTESTATIONS_INSUFFICIENT = "attestations_insufficient"
     COUNTRY_NOT_LISTED = "country_not_listed"
     COUNTRY_ALREADY_LISTED = "country_already_listed"
+    # Need to know
+    CASE_OUTSIDE_UNIT = "case_outside_unit"
+    ASSIGNEE_NOT_CASEWORKER = "assignee_not_caseworker"
+    ACCESS_REASON_TOO_SHORT = "access_reason_too_short"
+    ACCESS_TOO_LONG = "access_too_long"
+    ACCESS_ALREADY_GRANTED = "access_already_granted"
+    REVIEWER_IS_ACCESS_USER = "reviewer_is_access_user"
+    ACCESS_ALREADY_REVIEWED = "access_already_reviewed"
     # Documents
     DOCUMENTATION_GAP = "documentation_gap"
     NO_ENTITLEMENT = "no_entitlement"
@@ -113,12 +124,28 @@ SENTENCES: dict[Code, str] = {
     Code.FIELDS_MISSING: "A disclosure must name the exact fields to be disclosed.",
     Code.APPROVER_IS_REQUESTER: "A disclosure must be approved by someone other than the person who asked for it.",
     Code.DISCLOSURE_ALREADY_DECIDED: "This disclosure request has already been decided.",
+    Code.DISCLOSURE_NOT_APPROVED: "This disclosure has not been approved.",
+    Code.DISCLOSURE_APPROVAL_EXPIRED: (
+        "The approval of this disclosure is too old to export on: it needs a new request and approval."
+    ),
+    Code.DISCLOSURE_CONTENT_CHANGED: (
+        "The data to be disclosed has changed since the approver saw it: it needs a new request and approval."
+    ),
     Code.ATTESTATIONS_INSUFFICIENT: (
         "A country leaves the no-return register only on recent attestations of marked improvement "
         "by enough independent monitors."
     ),
     Code.COUNTRY_NOT_LISTED: "The country is not on the no-return register.",
     Code.COUNTRY_ALREADY_LISTED: "The country is already on the no-return register.",
+    Code.CASE_OUTSIDE_UNIT: "The case belongs to another unit; only its own supervisors assign it.",
+    Code.ASSIGNEE_NOT_CASEWORKER: "Cases are assigned only to officers whose role is casework.",
+    Code.ACCESS_REASON_TOO_SHORT: "Emergency access needs a written reason of at least 20 characters.",
+    Code.ACCESS_TOO_LONG: "Emergency access lasts at most 8 hours.",
+    Code.ACCESS_ALREADY_GRANTED: "You can already read this case; emergency access is not needed.",
+    Code.REVIEWER_IS_ACCESS_USER: (
+        "Emergency access is reviewed by a data protection officer other than the one who used it."
+    ),
+    Code.ACCESS_ALREADY_REVIEWED: "This emergency access has already been reviewed.",
     Code.DOCUMENTATION_GAP: "This would leave an applicant without a valid document.",
     Code.NO_ENTITLEMENT: "The person is not entitled to this document at the case's current stage.",
     Code.DOCUMENT_NOT_VALID: "The document is not currently valid.",

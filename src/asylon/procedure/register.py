@@ -19,6 +19,9 @@ MONITOR_QUORUM = 2
 ATTESTATION_VALIDITY = timedelta(days=180)
 
 LISTERS = frozenset({Role.ADMINISTRATOR, Role.MONITOR})
+# The register names countries, not people: everyone who works in the system reads it, and an
+# account that holds no role reads nothing (deny by default).
+READERS = frozenset(Role)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ class Role(StrEnum):
     DOCUMENTATION_OFFICER = "documentation_officer"
     REMOVAL_OFFICER = "removal_officer"
     DATA_PROTECTION_OFFICER = "data_protection_officer"
+    SUPERVISOR = "supervisor"
     MONITOR = "monitor"
     PARTNER_NGO = "partner_ngo"
     ADMINISTRATOR = "administrator"

@@ -123,6 +123,26 @@ class Disclosure(models.Model):
     refusal_codes = models.JSONField(default=list)
     decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the canonical content the approver saw (asylon.safeguards.export): an export
+    # goes out only while the content still has this digest.
+    approved_digest = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"disclosure {self.pk}: {self.status}"
+
+
+class DisclosureExport(models.Model):
+    """One file made from an approved disclosure, written in the same transaction as its log entry."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="exports")
+    exported_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    digest = models.CharField(max_length=64)  # the approved content's, as checked at export
+    file_digest = models.CharField(max_length=64)  # SHA-256 of the file as it left
+    row_count = models.PositiveIntegerField()
+    # Random, in the file's header and in every row: a leaked excerpt names this export.
+    watermark = models.CharField(max_length=32, unique=True)
+    log_entry = models.OneToOneField("transparency.LogEntry", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"export {self.watermark} of disclosure {self.disclosure_id}"

@@ -18,6 +18,14 @@ def removals_for_user(user: User) -> QuerySet[Removal]:
 
 
 def register_active(today: date) -> QuerySet[NoReturnListing]:
-    """The listings in force today."""
+    """The listings in force today (for the guards; readers go through `register_for_user`)."""
     in_force = Q(delisted_on__isnull=True) | Q(delisted_on__gt=today)
     return NoReturnListing.objects.filter(in_force, listed_on__lte=today).order_by("country")
+
+
+def register_for_user(user: User, today: date) -> QuerySet[NoReturnListing]:
+    from asylon.cases.services import require_role
+    from asylon.procedure.register import READERS
+
+    require_role(user, READERS)
+    return register_active(today)

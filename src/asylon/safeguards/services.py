@@ -239,6 +239,16 @@ def _disclosure_domain(d: Disclosure) -> disclosure_rules.Disclosure:
     )
 
 
+def disclosed_origins(person: Person, fields: list[str]) -> frozenset[str]:
+    """The countries the origin guard protects: the person's, and those of every relative the
+    `family` field would name (asylon.safeguards.export lists relatives by name)."""
+    origins = person.origins
+    if "family" in fields:
+        for relative in Person.objects.filter(pk__in=person.family_links.values("relative")):
+            origins |= relative.origins
+    return origins
+
+
 @transaction.atomic
 def recipient_create(
     *, user: User, name: str, kind: str, country: str, forwards_to: list[str] | None = None, agreement: str = ""
@@ -281,6 +291,8 @@ def disclosure_request(
     unknown = sorted(set(fields) - DISCLOSABLE_FIELDS)
     if unknown:
         raise InvalidInput({"fields": f"Unknown fields: {', '.join(unknown)}."})
+    # The origin guard's answer below depends on the person; only a user who may see the person
+    # gets that far. To anyone else a person who exists and one who does not look the same.
     person = _person_for(user, person_id)
     recipient = Recipient.objects.filter(pk=recipient_id).first()
     if recipient is None:
@@ -294,7 +306,9 @@ def disclosure_request(
         requested_by=user,
         requested_at=at,
     )
-    refusals = disclosure_rules.request_refusals(_disclosure_domain(disclosure), person.origins, user.actor())
+    refusals = disclosure_rules.request_refusals(
+        _disclosure_domain(disclosure), disclosed_origins(person, disclosure.fields), user.actor()
+    )
     disclosure.status = Disclosure.Status.REFUSED if refusals else Disclosure.Status.PENDING
     disclosure.refusal_codes = [r.code for r in refusals]
     disclosure.save()
@@ -302,7 +316,12 @@ def disclosure_request(
 
 
 @transaction.atomic
-def disclosure_decide(*, user: User, disclosure_id: int, approve: bool, at: datetime | None = None) -> Disclosure:
+def disclosure_decide(
+    *, user: User, disclosure_id: int, approve: bool, seen_digest: str | None = None, at: datetime | None = None
+) -> Disclosure:
+    """An approval fixes the content: its digest is stored, and an export goes out only while the
+    content still has it. `seen_digest`, the digest of the preview the approver looked at, makes
+    the approval refused if the data changed in between."""
     require_role(user, frozenset({Role.DATA_PROTECTION_OFFICER}))
     at = at or timezone.now()
     visible = Person.objects.filter(memberships__case__in=cases_for_user(user)).values("pk")
@@ -317,15 +336,24 @@ def disclosure_decide(*, user: User, disclosure_id: int, approve: bool, at: date
     if d.status != Disclosure.Status.PENDING:
         raise Refused([Refusal.of(Code.DISCLOSURE_ALREADY_DECIDED)])
     refusals = disclosure_rules.approval_refusals(
-        _disclosure_domain(d), d.person.origins, d.requested_by_id, user.actor()
+        _disclosure_domain(d), disclosed_origins(d.person, d.fields), d.requested_by_id, user.actor()
     )
     if approve and refusals:
         raise Refused(refusals)
     role_refusals = [r for r in refusals if r.code in (Code.ROLE_NOT_PERMITTED, Code.APPROVER_IS_REQUESTER)]
     if not approve and role_refusals:
         raise Refused(role_refusals)
+    digest = ""
+    if approve:
+        # Imported here: the export module builds on this one.
+        from asylon.safeguards.export import disclosure_content
+
+        digest = disclosure_content(d).digest
+        if seen_digest is not None and seen_digest != digest:
+            raise Refused([Refusal.of(Code.DISCLOSURE_CONTENT_CHANGED)])
     d.status = Disclosure.Status.APPROVED if approve else Disclosure.Status.REJECTED
     d.decided_by = user
     d.decided_at = at
-    d.save(update_fields=["status", "decided_by", "decided_at"])
+    d.approved_digest = digest
+    d.save(update_fields=["status", "decided_by", "decided_at", "approved_digest"])
     return d

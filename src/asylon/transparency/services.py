@@ -118,6 +118,50 @@ def event_log(event: Any) -> LogEntry:
     return LogEntry.objects.create(index=index, kind="event", body=body, event_id=event.pk, salt=salt)
 
 
+def disclosure_record(export: Any) -> dict[str, Any]:
+    """The full record a disclosure export's entry commits to (private: it names the recipient)."""
+    disclosure = export.disclosure
+    return {
+        "disclosure": disclosure.pk,
+        "recipient": disclosure.recipient_id,
+        "exported_by": export.exported_by_id,
+        "at": export.at.isoformat(),
+        "digest": export.digest,
+        "file_digest": export.file_digest,
+        "watermark": export.watermark,
+        "rows": export.row_count,
+    }
+
+
+def disclosure_body(export: Any, salt: bytes) -> bytes:
+    # No case or person pseudonym: a monitor counts what left and to what kind of recipient
+    # where, but cannot link a disclosure to a case's history.
+    disclosure = export.disclosure
+    public = {
+        "v": 1,
+        "kind": "disclosure",
+        "type": "disclosure_exported",
+        "day": export.at.date().isoformat(),
+        "disclosure": pseudonym("disclosure", disclosure.pk),
+        "recipient_kind": disclosure.recipient.kind,
+        "recipient_country": disclosure.recipient.country,
+        "legal_basis": disclosure.legal_basis,
+        "fields": sorted(disclosure.fields),
+        "rows": export.row_count,
+        "commitment": commitment(salt, disclosure_record(export)),
+    }
+    return canonical(public)
+
+
+def disclosure_log(export: Any) -> LogEntry:
+    """Append an export's entry, in the export's own transaction; the caller links the two."""
+    assert transaction.get_connection().in_atomic_block, "an entry is appended in its record's transaction"
+    salt = secrets.token_bytes(32)
+    body = disclosure_body(export, salt)
+    index = MerkleTree(DatabaseHashStore(_head())).append(body)
+    return LogEntry.objects.create(index=index, kind="disclosure", body=body, salt=salt)
+
+
 @dataclass(frozen=True)
 class LogKey:
     signer: NoteSigner

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from asylon.front import labels
@@ -19,3 +21,18 @@ def label(value: object, vocabulary: str) -> str:
 def labels_of(values: list[object], vocabulary: str) -> list[str]:
     """`{{ person.specific_needs|labels_of:"specific_need"|join:", " }}`."""
     return [labels.label(vocabulary, v) for v in values or ()]
+
+
+@register.filter
+def reads_cases(user: Any) -> bool:
+    """Whether the navigation offers what only caseworkers may do; the core's roles decide."""
+    from asylon.procedure.access import CASEWORK
+
+    return bool(getattr(user, "is_authenticated", False)) and user.actor().has_any(CASEWORK)
+
+
+@register.filter
+def reviews_emergencies(user: Any) -> bool:
+    from asylon.procedure.access import BREAK_GLASS_REVIEWERS
+
+    return bool(getattr(user, "is_authenticated", False)) and user.actor().has_any(BREAK_GLASS_REVIEWERS)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -29,5 +30,7 @@ class Command(BaseCommand):
         for username, (user, password) in accounts.items():
             self.stdout.write(f"  {username:<14} {password:<14} {', '.join(user.role_names)}")
         self.stdout.write(f"\nOpen http://{host}:{port}/ and sign in with one of them.")
+        if settings.ASYLON_SECOND_FACTOR == "offered":
+            self.stdout.write("A second factor is offered, not required (ASYLON_SECOND_FACTOR=offered).")
         if not no_serve:
             call_command("serve", host=host, port=port)

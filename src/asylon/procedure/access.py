@@ -1,0 +1,111 @@
+"""Need to know: who may read a case file, deny by default.
+
+A case belongs to the unit (office) that registered it. An officer whose work is the case
+file reads the cases of their own unit and the cases assigned to them by name; a supervisor
+assigns their unit's cases. Monitors, partner NGOs and administrators read no case file:
+monitors see the pseudonymous transparency log. In an emergency an officer may open a case
+outside their reach for a few hours, with a written reason, and a second data protection
+officer reviews every such access afterwards.
+
+UNHCR Policy on the Protection of Personal Data of Persons of Concern (2015) §2.7
+(confidentiality: access on a need-to-know basis) and §2.6 (security); PS §2.1.3
+(confidentiality of RSD files, access limited to staff who need it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from asylon.procedure.refusals import Code, Refusal
+from asylon.procedure.roles import Actor, Role
+
+# Roles whose work is the case file itself.
+CASEWORK = frozenset(
+    {
+        Role.REGISTRATION_OFFICER,
+        Role.ELIGIBILITY_OFFICER,
+        Role.REVIEWER,
+        Role.APPEAL_OFFICER,
+        Role.DOCUMENTATION_OFFICER,
+        Role.REMOVAL_OFFICER,
+        Role.DATA_PROTECTION_OFFICER,
+        Role.SUPERVISOR,
+    }
+)
+ASSIGNERS = frozenset({Role.SUPERVISOR})
+BREAK_GLASS_REVIEWERS = frozenset({Role.DATA_PROTECTION_OFFICER})
+
+BREAK_GLASS_LONGEST = timedelta(hours=8)
+BREAK_GLASS_REASON_SHORTEST = 20
+# An emergency access not reviewed within this time is shown as overdue to every reviewer.
+BREAK_GLASS_REVIEW_DUE = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """An officer as need-to-know sees them: their roles and their unit."""
+
+    actor: Actor
+    unit: str
+
+
+@dataclass(frozen=True)
+class CaseReach:
+    """Who can reach one case besides its unit: officers assigned to it by name, and officers
+    holding an emergency access that has not expired."""
+
+    unit: str
+    assignees: frozenset[int] = frozenset()
+    emergency: frozenset[int] = frozenset()
+
+
+def may_read(reader: Reader, reach: CaseReach) -> bool:
+    """The one rule every list and every read of a case file applies (in the database too:
+    `asylon.cases.access.cases_for_user` is this rule written as a query)."""
+    if not reader.actor.has_any(CASEWORK):
+        return False
+    me = reader.actor.id
+    return reader.unit == reach.unit or me in reach.assignees or me in reach.emergency
+
+
+def assigner_refusals(supervisor: Reader, reach: CaseReach) -> list[Refusal]:
+    """Whether this officer assigns the case at all, whoever to: a supervisor of its unit."""
+    if not supervisor.actor.has_any(ASSIGNERS):
+        return [Refusal.of(Code.ROLE_NOT_PERMITTED)]
+    if supervisor.unit != reach.unit:
+        return [Refusal.of(Code.CASE_OUTSIDE_UNIT)]
+    return []
+
+
+def assignment_refusals(supervisor: Reader, reach: CaseReach, assignee: Actor) -> list[Refusal]:
+    found = assigner_refusals(supervisor, reach)
+    if not assignee.has_any(CASEWORK):
+        found.append(Refusal.of(Code.ASSIGNEE_NOT_CASEWORKER))
+    return found
+
+
+def break_glass_refusals(reader: Reader, reach: CaseReach, reason: str, duration: timedelta) -> list[Refusal]:
+    """Every reason an emergency access cannot be opened. Only caseworkers may break the glass:
+    a monitor, a partner NGO or an administrator never reads a case file, emergency or not."""
+    if not reader.actor.has_any(CASEWORK):
+        return [Refusal.of(Code.ROLE_NOT_PERMITTED)]
+    found = []
+    if may_read(reader, reach):
+        found.append(Refusal.of(Code.ACCESS_ALREADY_GRANTED))
+    if len(reason.strip()) < BREAK_GLASS_REASON_SHORTEST:
+        found.append(Refusal.of(Code.ACCESS_REASON_TOO_SHORT))
+    if duration <= timedelta(0) or duration > BREAK_GLASS_LONGEST:
+        found.append(Refusal.of(Code.ACCESS_TOO_LONG))
+    return found
+
+
+def break_glass_review_refusals(reviewer: Actor, user_id: int, already_reviewed: bool) -> list[Refusal]:
+    found = []
+    if not reviewer.has_any(BREAK_GLASS_REVIEWERS):
+        found.append(Refusal.of(Code.ROLE_NOT_PERMITTED))
+    if reviewer.id == user_id:
+        found.append(Refusal.of(Code.REVIEWER_IS_ACCESS_USER))
+    if already_reviewed:
+        found.append(Refusal.of(Code.ACCESS_ALREADY_REVIEWED))
+    return found
