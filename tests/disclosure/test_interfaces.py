@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from asylon.cli import main
+from asylon.cli import ALIASES
 from asylon.safeguards.models import DisclosureExport, Recipient
 from tests.api.support import codes, post, problem
 from tests.disclosure.conftest import approved, requested
@@ -122,6 +122,8 @@ def test_the_asylon_command_names_it_disclosure_export(staff, unhcr, tmp_path):
     case = open_case(staff)
     disclosure, _ = approved(staff, case.principal_id, unhcr, ["sex"])
     out = tmp_path / "f.json"
-    main(["asylon", "disclosure-export", str(disclosure.pk), "--as", "dana.dpo", "--out", str(out)])
+    # Through the alias, but with call_command: `asylon` itself closes the database connections
+    # when it ends, which on PostgreSQL would end the test's transaction too.
+    call_command(ALIASES["disclosure-export"], str(disclosure.pk), "--as", "dana.dpo", "--out", str(out))
     assert DisclosureExport.objects.get().exported_by == staff.dpo
     assert Recipient.objects.get().name in json.loads(out.read_bytes())["disclosure"]["statement"]

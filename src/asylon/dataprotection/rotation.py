@@ -23,19 +23,13 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Model, Q
 
 from asylon.dataprotection import cipher, runtime
 from asylon.dataprotection.blind import blind_index
 from asylon.dataprotection.keys import Keyring
 from asylon.dataprotection.runtime import sealed
-
-# Tables that PostgreSQL keeps append-only with a trigger (cases migration 0002). Rewriting
-# a ciphertext there changes no record, only how it is sealed: the trigger is lifted inside
-# the batch's transaction, whose ACCESS EXCLUSIVE lock keeps every other writer out until it
-# is back, so no other write can pass while it is off.
-APPEND_ONLY_TRIGGERS = {"cases_event": "cases_event_append_only"}
 
 
 class KeyStillInUse(Exception):
@@ -107,7 +101,8 @@ def office_reencrypt(*, office: str, batch: int = 500) -> Iterator[int]:
     runtime.keyring().office(office)  # an unknown or shredded office fails before any work
     for table in sealed_tables():
         # _base_manager: a plain manager, also for the append-only Event, whose own manager
-        # refuses every update (see APPEND_ONLY_TRIGGERS).
+        # refuses every update; on PostgreSQL its trigger lets through a re-sealed reason only
+        # (cases migration 0006).
         rows = table.model._base_manager.only("pk", "uid", *(a.column for a in table.attributes)).order_by("pk")
         last = None
         while True:
@@ -120,10 +115,9 @@ def office_reencrypt(*, office: str, batch: int = 500) -> Iterator[int]:
                 locked = list(pending.select_for_update()[:batch])
                 if not locked:
                     break
-                with _append_only_lifted(table.model):
-                    for row in locked:
-                        changes = _reencrypted(keyring, office, table, row)
-                        table.model._base_manager.filter(pk=row.pk).update(**changes)
+                for row in locked:
+                    changes = _reencrypted(keyring, office, table, row)
+                    table.model._base_manager.filter(pk=row.pk).update(**changes)
                 last = locked[-1].pk
             yield len(locked)
 
@@ -142,28 +136,6 @@ def _reencrypted(keyring: Keyring, office: str, table: SealedTable, row: Model) 
             where = f"{table.model._meta.db_table} row {row.pk}, {attribute.name}"
             raise cipher.DecryptionError(f"{where}: {error}") from error
     return changes
-
-
-class _append_only_lifted:
-    def __init__(self, model: type[Model]) -> None:
-        table = model._meta.db_table
-        trigger = APPEND_ONLY_TRIGGERS.get(table) if connection.vendor == "postgresql" else None
-        self.statements = (
-            (f"ALTER TABLE {table} DISABLE TRIGGER {trigger}", f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
-            if trigger
-            else None
-        )
-
-    def __enter__(self) -> None:
-        if self.statements:
-            with connection.cursor() as cursor:
-                cursor.execute(self.statements[0])
-
-    def __exit__(self, *exc: object) -> None:
-        # On an error the transaction rolls back, and the DISABLE with it.
-        if self.statements and exc[0] is None:
-            with connection.cursor() as cursor:
-                cursor.execute(self.statements[1])
 
 
 def key_tokens(*, office: str, key_id: str) -> int:
