@@ -48,6 +48,9 @@ if DEBUG and not ASYLON_DEMO:
 ASYLON_LOG_ORIGIN = env("ASYLON_LOG_ORIGIN", "asylon.example/log")
 # The data keys (see asylon.dataprotection.keys): never in the database or the repository.
 ASYLON_KEYS_FILE = env("ASYLON_KEYS_FILE") or str(DATA_DIR / "keys.json")
+# Or the key file's content itself, for platforms that hand secrets over as variables; the
+# file is then not read, and rotation and shredding (which rewrite it) are refused.
+ASYLON_KEYS = os.environ.get("ASYLON_KEYS", "")
 SECRET_KEY = env("ASYLON_SECRET_KEY")
 if not SECRET_KEY:
     if not ASYLON_DEMO:
