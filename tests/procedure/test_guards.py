@@ -244,6 +244,12 @@ def test_status_documents_follow_a_final_positive_decision():
 
 def test_documents_are_renewed_within_thirty_days_of_expiry():
     d = doc()
-    assert not documents.due_for_renewal(d, TODAY)
-    assert documents.due_for_renewal(d, d.valid_until - timedelta(days=30))
-    assert not documents.due_for_renewal(d, d.valid_until + timedelta(days=1))
+    assert not documents.due_for_renewal(d, (d,), TODAY)
+    assert documents.due_for_renewal(d, (d,), d.valid_until - timedelta(days=30))
+    assert not documents.due_for_renewal(d, (d,), d.valid_until + timedelta(days=1))
+    # Renewed once, it is not due again: the run is daily, the renewal is not.
+    renewal = replace(
+        d, id=d.id + 1, valid_from=d.valid_until - timedelta(days=30), valid_until=d.valid_until + timedelta(days=365)
+    )
+    assert not documents.due_for_renewal(d, (d, renewal), d.valid_until - timedelta(days=29))
+    assert documents.due_for_renewal(d, (d, replace(renewal, revoked=True)), d.valid_until - timedelta(days=29))

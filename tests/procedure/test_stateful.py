@@ -95,8 +95,9 @@ class Procedure(RuleBasedStateMachine):
             for applicant in self.applicants:
                 if not docs.needs_document((applicant.case,)):
                     continue
-                for d in list(applicant.documents):
-                    if docs.due_for_renewal(d, self.today):
+                held = tuple(applicant.documents)
+                for d in held:
+                    if docs.due_for_renewal(d, held, self.today):
                         self._issue(applicant, d.type)
 
     @precondition(lambda self: self.applicants)

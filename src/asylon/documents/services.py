@@ -133,10 +133,8 @@ def documents_renew_due(*, today: date, progress: bool = False) -> int:
             person = Person.objects.select_for_update().get(pk=document.person_id)
             if procedure.DocumentType(document.type) not in procedure.entitlements(domain_cases_of(person)):
                 continue
-            newer = person.documents.filter(
-                type=document.type, valid_until__gt=document.valid_until, revoked_on__isnull=True
-            )
-            if newer.exists():
+            held = tuple(d.to_domain() for d in person.documents.all())
+            if not procedure.due_for_renewal(document.to_domain(), held, today):
                 continue
             at = datetime.combine(today, time(), tzinfo=UTC)
             document_create(

@@ -95,8 +95,11 @@ def revocation_refusals(
     return found
 
 
-def due_for_renewal(document: Document, today: date) -> bool:
-    return document.valid_on(today) and document.valid_until - today <= RENEWAL_WINDOW
+def due_for_renewal(document: Document, held: tuple[Document, ...], today: date) -> bool:
+    """About to expire, and not yet renewed: no unrevoked document of its type lasts longer."""
+    if not document.valid_on(today) or document.valid_until - today > RENEWAL_WINDOW:
+        return False
+    return not any(d.type == document.type and not d.revoked and d.valid_until > document.valid_until for d in held)
 
 
 def documents_to_issue(cases: tuple[Case, ...], held: tuple[Document, ...], today: date) -> list[DocumentType]:
