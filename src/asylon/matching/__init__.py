@@ -1,0 +1,1 @@
+"""Finding the same person across scripts and spellings: readings, dates, places, scores."""

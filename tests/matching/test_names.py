@@ -1,0 +1,91 @@
+"""Name readings across scripts: the examples from dedup.md, and properties over any Hangul name."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from asylon.matching.generator import dprk, english, mccune_reischauer
+from asylon.matching.names import fold, keys, readings, romanize, south, strip_marks
+
+SAME_PERSON = [
+    ("김정은", "金正恩", "Kim Jong Un", "Kim Jong-un", "Jong-un Kim", "Kim Chŏngŭn", "KIM JONGUN"),
+    ("리설주", "이설주", "Ri Sol Ju", "Lee Seol-ju", "李雪主"),
+    ("최룡해", "Ch'oe Ryong Hae", "Choe Ryong-hae", "崔龙海"),
+    ("박동구", "Pak Tong Gu", "Park Dong-gu", "朴东久", "Pak Tonggu"),
+    ("남궁민", "南宫民", "Namgung Min"),
+]
+
+
+hangul_names = st.text(st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), min_size=2, max_size=4)
+
+
+def _shared(a: str, b: str) -> bool:
+    return bool({r.key for r in readings(a)} & {r.key for r in readings(b)})
+
+
+@pytest.mark.parametrize("spellings", SAME_PERSON, ids=lambda s: s[0])
+def test_every_spelling_of_one_name_shares_a_reading(spellings):
+    for other in spellings[1:]:
+        assert _shared(spellings[0], other), (spellings[0], other, readings(spellings[0]), readings(other))
+
+
+def test_the_surname_table_overrides_the_hanja_readings_of_gold_and_sim():
+    assert {r.surname for r in readings("金正恩")} == {"kim"}
+    assert {r.surname for r in readings("沈正")} == {"sim"}
+
+
+def test_north_and_south_spellings_give_one_hangul_key():
+    assert "H:이설주" in keys("리설주")
+    assert "H:임정" in keys("림정")
+    assert "H:유경" in keys("류경")
+
+
+def test_pinyin_only_names_are_read_back_to_korean():
+    assert _shared("JIN ZHENGEN", "김정은")
+    assert {r.surname for r in readings("Quan Min", "pinyin")} >= {"kon", "con"}  # 권 or 전
+    assert {r.surname for r in readings("Xu Min", "pinyin")} >= {"so", "ho"}  # 서 or 허
+
+
+def test_two_syllable_surnames_are_read_whole():
+    assert any(r.surname == fold("hwangbo") for r in readings("황보영희"))
+
+
+def test_stripping_marks_keeps_hangul_syllables():
+    assert strip_marks("김정은 Chŏngŭn") == "김정은 Chongun"
+
+
+@given(st.text(st.characters(min_codepoint=0x61, max_codepoint=0x7A), min_size=1, max_size=12), st.data())
+def test_folding_ignores_case_hyphens_spaces_and_breves(text, data):
+    cut = data.draw(st.integers(0, len(text)))
+    variant = (text[:cut] + data.draw(st.sampled_from(["-", " ", "'", ""])) + text[cut:]).upper()
+    assert fold(variant.replace("O", "Ŏ").replace("U", "Ŭ")) == fold(text)
+
+
+@given(hangul_names)
+def test_reading_a_hangul_name_is_idempotent_on_its_hangul_key(name):
+    (hangul_key,) = (k for k in keys(name) if k.startswith("H:"))
+    assert hangul_key in keys(hangul_key[2:])
+
+
+@given(st.sampled_from(["김", "이", "박", "최", "정", "조", "윤"]), hangul_names)
+def test_a_hangul_name_meets_its_revised_romanization(surname, given_name):
+    latin = f"{romanize(surname).capitalize()} {romanize(south(given_name)).capitalize()}"
+    assert _shared(surname + given_name, latin)
+
+
+@given(st.sampled_from(["김", "박", "최", "강", "조", "한"]), hangul_names)
+def test_a_hangul_name_meets_its_mccune_reischauer_and_dprk_spellings(surname, given_name):
+    for latin in (
+        f"{mccune_reischauer(surname)} {mccune_reischauer(given_name)}",
+        f"{mccune_reischauer(surname, breves=False)} {mccune_reischauer(given_name, breves=False)}",
+        f"{dprk(surname)} {dprk(given_name)}",
+    ):
+        assert any(
+            x.surname == y.surname and (x.given == y.given or len(x.given) > 3)
+            for x in readings(surname + given_name)
+            for y in readings(latin)
+        ), latin
+
+
+def test_passport_spellings_fold_to_the_reading():
+    assert _shared("정영희", f"Jung {english('영희')}")
