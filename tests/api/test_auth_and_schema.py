@@ -67,6 +67,8 @@ EXPECTED = {
     "/api/register/{country}": {"delete"},
     "/api/register/{country}/attestations": {"post"},
     "/api/documents/{document_id}/revocation": {"post"},
+    "/api/documents/{document_id}/card.pdf": {"get"},
+    "/api/documents/verify": {"post"},
     "/api/disclosures/{disclosure_id}/preview": {"get"},
     "/api/disclosures/{disclosure_id}/export": {"post"},
     "/api/cases/{case_id}/assignments": {"get", "post"},
@@ -74,6 +76,13 @@ EXPECTED = {
     "/api/emergency-accesses": {"post"},
     "/api/emergency-accesses/to-review": {"get"},
     "/api/emergency-accesses/{access_id}/review": {"post"},
+    "/api/log/checkpoint": {"get"},
+    "/api/log/entries/{index}": {"get"},
+    "/api/log/proof/inclusion": {"get"},
+    "/api/log/proof/consistency": {"get"},
+    "/api/log/checkpoints/{checkpoint_id}/cosignatures": {"post"},
+    "/api/cases/{case_id}/events/{seq}/proof": {"get"},
+    "/api/documents/{document_id}/proof": {"get"},
 }
 
 

@@ -13,6 +13,9 @@ ALIASES = {
     "disclosure-export": "disclosure_export",
     "rotate-keys": "rotate_keys",
     "shred-office": "shred_office",
+    "document-lists": "document_lists",
+    "verifier-page": "verifier_page",
+    "log-proof": "log_proof",
 }
 
 

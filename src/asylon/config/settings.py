@@ -46,8 +46,26 @@ if DEBUG and not ASYLON_DEMO:
     raise ImproperlyConfigured("ASYLON_DEBUG shows personal data on error pages: it is for the demo only")
 # The name of the transparency log, as its checkpoints carry it (C2SP tlog-checkpoint origin).
 ASYLON_LOG_ORIGIN = env("ASYLON_LOG_ORIGIN", "asylon.example/log")
+# The witnesses whose cosignatures publish a checkpoint: their verifier keys (`asylon witness
+# --new-key` prints one), comma or newline separated, and how many must cosign.
+ASYLON_WITNESS_KEYS = [k.strip() for k in env("ASYLON_WITNESS_KEYS").replace(",", "\n").splitlines() if k.strip()]
+ASYLON_WITNESS_QUORUM = envint("ASYLON_WITNESS_QUORUM", "1")
+if ASYLON_WITNESS_QUORUM < 1:
+    raise ImproperlyConfigured("ASYLON_WITNESS_QUORUM must be at least 1: an unwitnessed checkpoint is not published")
+for _vkey in ASYLON_WITNESS_KEYS:
+    from asylon.transparency.note import COSIGNATURE_V1, NoteError, VerifierKey
+
+    try:
+        _witness = VerifierKey.parse(_vkey)
+    except NoteError as error:
+        raise ImproperlyConfigured(f"ASYLON_WITNESS_KEYS: {_vkey!r} is not a verifier key ({error})") from None
+    if _witness.algorithm != COSIGNATURE_V1:
+        raise ImproperlyConfigured(f"ASYLON_WITNESS_KEYS: {_vkey!r} is not a witness's cosignature key")
 # The data keys (see asylon.dataprotection.keys): never in the database or the repository.
 ASYLON_KEYS_FILE = env("ASYLON_KEYS_FILE") or str(DATA_DIR / "keys.json")
+# The issuing keys of identity documents (see asylon.documents.keys): a root key per authority
+# and a signer key per office; the demo creates them.
+ASYLON_DOCUMENT_KEYS_FILE = env("ASYLON_DOCUMENT_KEYS_FILE") or str(DATA_DIR / "document-keys.json")
 # Or the key file's content itself, for platforms that hand secrets over as variables; the
 # file is then not read, and rotation and shredding (which rewrite it) are refused.
 ASYLON_KEYS = os.environ.get("ASYLON_KEYS", "")

@@ -21,6 +21,8 @@ class Document(models.Model):
     revoked_reason = models.TextField(blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField()
+    # The document's bit in the signed status list (asylon.documents.credential), drawn at random.
+    status_index = models.PositiveIntegerField(unique=True, null=True)
 
     class Meta:
         indexes = [models.Index(fields=["person", "valid_until"])]

@@ -9,10 +9,12 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from asylon.accounts.models import User
+from asylon.documents.credential import status_index_draw
 from asylon.documents.models import Document
 from asylon.people.models import Person
 from asylon.procedure import documents as procedure
 from asylon.procedure.refusals import Code, Refusal, Refused
+from asylon.transparency.services import document_log
 
 PREFIX = {
     procedure.DocumentType.TEMPORARY_CERTIFICATE: "T",
@@ -46,8 +48,9 @@ def _held(person: Person) -> tuple[procedure.Document, ...]:
 def document_create(
     *, person: Person, case_id: int, document_type: procedure.DocumentType, user: User | None, at: datetime
 ) -> Document:
+    """Every issuance, renewal included, comes through here; its log entry is written with it."""
     start, end = procedure.validity(document_type, at.date())
-    return Document.objects.create(
+    document = Document.objects.create(
         person=person,
         case_id=case_id,
         type=document_type,
@@ -56,7 +59,10 @@ def document_create(
         valid_until=end,
         issued_by=user,
         issued_at=at,
+        status_index=status_index_draw(),
     )
+    document_log(document, action="issued", actor_id=user.pk if user else None, at=at)
+    return document
 
 
 def documents_issue_due(*, case: object, user: User | None, at: datetime) -> list[Document]:
@@ -114,6 +120,7 @@ def document_revoke(*, user: User, document_id: int, reason: str, at: datetime |
     document.revoked_on = at.date()
     document.revoked_reason = reason
     document.save(update_fields=["revoked_on", "revoked_reason"])
+    document_log(document, action="revoked", actor_id=user.pk, at=at)
     return document
 
 

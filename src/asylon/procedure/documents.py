@@ -69,6 +69,9 @@ def validity(document_type: DocumentType, today: date) -> tuple[date, date]:
 
 ISSUERS = frozenset({Role.DOCUMENTATION_OFFICER, Role.REGISTRATION_OFFICER})
 REVOKERS = frozenset({Role.DOCUMENTATION_OFFICER})
+# The API's verifier answers everyone who works in the system (deny by default); a guard or a
+# clinic checks a card with the offline page or `asylon verify`, with no account at all.
+VERIFIERS = frozenset(Role)
 
 
 def issue_refusals(document_type: DocumentType, cases: tuple[Case, ...], actor: Actor) -> list[Refusal]:

@@ -27,6 +27,7 @@ from asylon.safeguards.models import (
     Removal,
     SafeThirdCountry,
 )
+from asylon.transparency.services import attestation_log, disclosure_decision_log, listing_log
 
 
 def no_return_countries(today: date) -> frozenset[str]:
@@ -86,7 +87,9 @@ def register_list(*, user: User, country: str, reason: str, at: datetime | None 
         refusals.append(Refusal.of(Code.REASON_MISSING))
     if refusals:
         raise Refused(refusals)
-    return NoReturnListing.objects.create(country=country, reason=reason, listed_on=at.date(), listed_by=user)
+    listing = NoReturnListing.objects.create(country=country, reason=reason, listed_on=at.date(), listed_by=user)
+    listing_log(listing, action="listed", actor_id=user.pk, at=at)
+    return listing
 
 
 @transaction.atomic
@@ -101,9 +104,11 @@ def attestation_record(
         raise Refused(refusals)
     if too_long(Attestation, {"organisation": organisation}):
         raise InvalidInput(too_long(Attestation, {"organisation": organisation}))
-    return Attestation.objects.create(
+    attestation = Attestation.objects.create(
         country=_country(country), monitor=user, organisation=organisation, attested_on=at.date(), statement=statement
     )
+    attestation_log(attestation, at=at)
+    return attestation
 
 
 @transaction.atomic
@@ -124,6 +129,7 @@ def register_delist(*, user: User, country: str, at: datetime | None = None) -> 
     listing.delisted_on = at.date()
     listing.delisted_by = user
     listing.save(update_fields=["delisted_on", "delisted_by"])
+    listing_log(listing, action="delisted", actor_id=user.pk, at=at)
     return listing
 
 
@@ -312,6 +318,7 @@ def disclosure_request(
     disclosure.status = Disclosure.Status.REFUSED if refusals else Disclosure.Status.PENDING
     disclosure.refusal_codes = [r.code for r in refusals]
     disclosure.save()
+    disclosure_decision_log(disclosure, origins=disclosed_origins(person, disclosure.fields), at=at)
     return disclosure
 
 
@@ -356,4 +363,5 @@ def disclosure_decide(
     d.decided_at = at
     d.approved_digest = digest
     d.save(update_fields=["status", "decided_by", "decided_at", "approved_digest"])
+    disclosure_decision_log(d, origins=disclosed_origins(d.person, d.fields), at=at)
     return d

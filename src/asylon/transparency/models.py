@@ -38,7 +38,13 @@ class LogEntry(models.Model):
     # Plain ids, not foreign keys: a row deleted behind the application's back must leave
     # its entry behind, so that the audit can name it.
     event_id = models.BigIntegerField(null=True, unique=True)
+    # The row of any other kind (a document, a listing, a disclosure): its primary key in
+    # the table the kind names, so that a document's issuance entry can be found for its proof.
+    record_id = models.BigIntegerField(null=True)
     salt = models.BinaryField(max_length=32, null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "record_id"], name="entry_by_record")]
 
     def __str__(self) -> str:
         return f"entry {self.index}"
@@ -52,3 +58,21 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint at {self.size}"
+
+
+class Cosignature(models.Model):
+    """A witness's cosignature line on a checkpoint (c2sp.org/tlog-cosignature), as it sent it."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.CharField(max_length=200)  # the key name
+    key_id = models.CharField(max_length=8)  # hex: a key is its name and key ID together
+    line = models.TextField()
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "witness", "key_id"], name="one_cosignature_per_witness")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.witness} on checkpoint {self.checkpoint_id}"

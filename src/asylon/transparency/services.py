@@ -1,8 +1,21 @@
-"""Appending to the log in the same transaction as the record, signing checkpoints, auditing.
+"""Appending to the log in the same transaction as the record, proofs, checkpoints, witnesses.
 
-An entry's public body names no one: the event type, the day, keyed pseudonyms of the case
-and of the officer, the stages, outcomes and refusal codes, a removal's destination, and a
-commitment to the full record (SHA-256 of a random salt and the record).
+An entry's public body names no one. Every body is canonical JSON with `"v": 1`, its `kind`,
+the UTC `day`, and a `commitment` to the full private record: SHA-256(salt || canonical
+record), so that destroying the salt makes the record unlinkable without breaking the tree.
+People, cases, officers and disclosures appear only as keyed pseudonyms. The kinds:
+
+- `event`, one per case event: `type`, `case`, `actor`, `from`, `to`, and the public data
+  (PUBLIC_DATA). Removal attempts are case events (`removal_allowed`, `removal_refused`
+  with its `refusals`, `removal_carried_out`), with their `destination` and the `person`
+  removed, so that a monitor can tie a removal to the person's documents.
+- `document`: `action` (issued, revoked), `type`, `valid_from`, `valid_until`, `person`,
+  the person's `cases`, `actor`.
+- `register`: `action` (listed, delisted, attestation), `country`, `actor`.
+- `disclosure_decision`: a disclosure request refused or pending, or its approval or
+  rejection: `status`, `disclosure`, the recipient's kind, country and onward countries,
+  the countries the origin guard protects, `refusals`, `actor`.
+- `disclosure`: an export that left (asylon.safeguards.export).
 """
 
 from __future__ import annotations
@@ -11,10 +24,11 @@ import hashlib
 import json
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -22,13 +36,20 @@ from django.utils import timezone
 
 from asylon.dataprotection import runtime
 from asylon.dataprotection.blind import blind_index
+from asylon.transparency.bundle import bundle_make
 from asylon.transparency.merkle import HashMissing, MemoryHashStore, MerkleTree
-from asylon.transparency.models import Checkpoint, LogEntry, LogHash, LogHead
+from asylon.transparency.models import Checkpoint, Cosignature, LogEntry, LogHash, LogHead
 from asylon.transparency.note import Checkpoint as CheckpointBody
-from asylon.transparency.note import NoteSigner, sign_note
+from asylon.transparency.note import Note, NoteError, NoteSigner, VerifierKey, open_note, sign_note
+
+if TYPE_CHECKING:
+    from asylon.accounts.models import User
+    from asylon.documents.models import Document
+    from asylon.safeguards.models import Attestation, Disclosure, NoReturnListing
 
 # Event data that is public: codes and countries, never text an officer wrote.
 PUBLIC_DATA = ("outcome", "proposed_outcome", "mode", "refusals", "destination", "countries_assessed", "channel")
+REMOVAL_EVENTS = frozenset({"removal_allowed", "removal_refused", "removal_carried_out"})
 
 
 def canonical(value: Any) -> bytes:
@@ -41,7 +62,8 @@ def pseudonym(kind: str, identifier: object) -> str:
 
 
 class DatabaseHashStore:
-    """The tree's HashStore in the database; the caller holds the LogHead lock."""
+    """The tree's HashStore in the database. An append holds the LogHead lock; a reader needs
+    none, since a hash, once committed, never changes."""
 
     def __init__(self, head: LogHead) -> None:
         self.head = head
@@ -73,6 +95,46 @@ def _head() -> LogHead:
     return head or LogHead.objects.create(pk=1, size=0)
 
 
+def commitment(salt: bytes, record: dict[str, Any]) -> str:
+    return hashlib.sha256(salt + canonical(record)).hexdigest()
+
+
+def entry_body(kind: str, public: dict[str, Any], record: dict[str, Any], salt: bytes) -> bytes:
+    return canonical({**public, "v": 1, "kind": kind, "commitment": commitment(salt, record)})
+
+
+def entry_log(
+    kind: str,
+    public: dict[str, Any],
+    record: dict[str, Any],
+    *,
+    record_id: int | None = None,
+    event_id: int | None = None,
+) -> LogEntry:
+    """Append one entry: `public` as published, committing to the private `record`.
+
+    Called inside the record's own transaction, so that neither exists without the other;
+    the LogHead lock taken here serializes appends.
+    """
+    assert transaction.get_connection().in_atomic_block, "an entry is appended in its record's transaction"
+    salt = secrets.token_bytes(32)
+    body = entry_body(kind, public, record, salt)
+    index = MerkleTree(DatabaseHashStore(_head())).append(body)
+    return LogEntry.objects.create(index=index, kind=kind, body=body, event_id=event_id, record_id=record_id, salt=salt)
+
+
+def _day(at: datetime) -> str:
+    return at.astimezone(UTC).date().isoformat()
+
+
+def _actor(user_id: int | None) -> str | None:
+    return pseudonym("actor", user_id) if user_id else None
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def event_record(event: Any) -> dict[str, Any]:
     """The full record an event's entry commits to (private: it holds the reason in clear)."""
     return {
@@ -88,34 +150,33 @@ def event_record(event: Any) -> dict[str, Any]:
     }
 
 
-def commitment(salt: bytes, record: dict[str, Any]) -> str:
-    return hashlib.sha256(salt + canonical(record)).hexdigest()
-
-
-def event_body(event: Any, salt: bytes) -> bytes:
+def event_public(event: Any) -> dict[str, Any]:
     public = {
-        "v": 1,
-        "kind": "event",
         "type": event.type,
         "day": event.at.date().isoformat(),
         "case": pseudonym("case", event.case_id),
-        "actor": pseudonym("actor", event.actor_id) if event.actor_id else None,
+        "actor": _actor(event.actor_id),
         "from": event.state_before,
         "to": event.state_after,
-        "commitment": commitment(salt, event_record(event)),
     }
     public.update({k: event.data[k] for k in PUBLIC_DATA if k in event.data})
-    return canonical(public)
+    if event.type in REMOVAL_EVENTS and "removal" in event.data:
+        from asylon.safeguards.models import Removal
+
+        # A removal is of one person, logged on each of their cases: the person's pseudonym
+        # ties the attempt to that person's `document` entries.
+        person_id = Removal.objects.filter(pk=event.data["removal"]).values_list("person_id", flat=True).first()
+        public["person"] = pseudonym("person", person_id) if person_id is not None else None
+    return public
+
+
+def event_body(event: Any, salt: bytes) -> bytes:
+    return entry_body("event", event_public(event), event_record(event), salt)
 
 
 def event_log(event: Any) -> LogEntry:
     """Append the event's entry; called inside the event's own transaction, so neither exists alone."""
-    assert transaction.get_connection().in_atomic_block, "an entry is appended in its record's transaction"
-    salt = secrets.token_bytes(32)
-    body = event_body(event, salt)
-    store = DatabaseHashStore(_head())
-    index = MerkleTree(store).append(body)
-    return LogEntry.objects.create(index=index, kind="event", body=body, event_id=event.pk, salt=salt)
+    return entry_log("event", event_public(event), event_record(event), event_id=event.pk)
 
 
 def disclosure_record(export: Any) -> dict[str, Any]:
@@ -133,13 +194,11 @@ def disclosure_record(export: Any) -> dict[str, Any]:
     }
 
 
-def disclosure_body(export: Any, salt: bytes) -> bytes:
+def disclosure_public(export: Any) -> dict[str, Any]:
     # No case or person pseudonym: a monitor counts what left and to what kind of recipient
     # where, but cannot link a disclosure to a case's history.
     disclosure = export.disclosure
-    public = {
-        "v": 1,
-        "kind": "disclosure",
+    return {
         "type": "disclosure_exported",
         "day": export.at.date().isoformat(),
         "disclosure": pseudonym("disclosure", disclosure.pk),
@@ -148,18 +207,133 @@ def disclosure_body(export: Any, salt: bytes) -> bytes:
         "legal_basis": disclosure.legal_basis,
         "fields": sorted(disclosure.fields),
         "rows": export.row_count,
-        "commitment": commitment(salt, disclosure_record(export)),
     }
-    return canonical(public)
+
+
+def disclosure_body(export: Any, salt: bytes) -> bytes:
+    return entry_body("disclosure", disclosure_public(export), disclosure_record(export), salt)
 
 
 def disclosure_log(export: Any) -> LogEntry:
     """Append an export's entry, in the export's own transaction; the caller links the two."""
-    assert transaction.get_connection().in_atomic_block, "an entry is appended in its record's transaction"
-    salt = secrets.token_bytes(32)
-    body = disclosure_body(export, salt)
-    index = MerkleTree(DatabaseHashStore(_head())).append(body)
-    return LogEntry.objects.create(index=index, kind="disclosure", body=body, salt=salt)
+    return entry_log("disclosure", disclosure_public(export), disclosure_record(export))
+
+
+def document_log(document: Document, *, action: str, actor_id: int | None, at: datetime) -> LogEntry:
+    """Append a document's issuance or revocation ("issued", "revoked") in the transaction that
+    writes it. The person and each of their cases appear by pseudonym, so that a monitor can
+    check from the log alone that no applicant is left without a valid document."""
+    from asylon.cases.models import CaseMember
+
+    cases = CaseMember.objects.filter(person_id=document.person_id).values_list("case_id", flat=True)
+    public = {
+        "action": action,
+        "type": document.type,
+        "valid_from": _iso(document.valid_from),
+        "valid_until": _iso(document.valid_until),
+        "person": pseudonym("person", document.person_id),
+        # Sorted by pseudonym, not by id: the order must not tell which case came first.
+        "cases": sorted({pseudonym("case", case_id) for case_id in cases}),
+        "actor": _actor(actor_id),
+        "day": _day(at),
+    }
+    record = {
+        "document": document.pk,
+        "action": action,
+        "person": document.person_id,
+        "case": document.case_id,
+        "type": document.type,
+        "number": document.number,
+        "valid_from": _iso(document.valid_from),
+        "valid_until": _iso(document.valid_until),
+        "issued_by": document.issued_by_id,
+        "issued_at": _iso(document.issued_at),
+        "revoked_on": _iso(document.revoked_on),
+        "revoked_reason": document.revoked_reason,
+        "actor": actor_id,
+        "at": at.isoformat(),
+    }
+    return entry_log("document", public, record, record_id=document.pk)
+
+
+def listing_log(listing: NoReturnListing, *, action: str, actor_id: int | None, at: datetime) -> LogEntry:
+    """A country put on ("listed") or taken off ("delisted") the no-return register."""
+    public = {"action": action, "country": listing.country, "actor": _actor(actor_id), "day": _day(at)}
+    record = {
+        "listing": listing.pk,
+        "action": action,
+        "country": listing.country,
+        "reason": listing.reason,
+        "listed_on": _iso(listing.listed_on),
+        "listed_by": listing.listed_by_id,
+        "delisted_on": _iso(listing.delisted_on),
+        "delisted_by": listing.delisted_by_id,
+        "at": at.isoformat(),
+    }
+    return entry_log("register", public, record, record_id=listing.pk)
+
+
+def attestation_log(attestation: Attestation, *, at: datetime) -> LogEntry:
+    """A monitor's attestation on a listed country: the step towards its delisting."""
+    public = {
+        "action": "attestation",
+        "country": attestation.country,
+        "actor": _actor(attestation.monitor_id),
+        "day": _day(at),
+    }
+    record = {
+        "attestation": attestation.pk,
+        "country": attestation.country,
+        "monitor": attestation.monitor_id,
+        "organisation": attestation.organisation,
+        "attested_on": _iso(attestation.attested_on),
+        "statement": attestation.statement,
+        "at": at.isoformat(),
+    }
+    # No record_id: the kind "register" already names listings by theirs.
+    return entry_log("register", public, record)
+
+
+def disclosure_decision_log(disclosure: Disclosure, *, origins: Iterable[str], at: datetime) -> LogEntry:
+    """A disclosure request as the guard answered it (refused, pending), or as it was decided
+    (approved, rejected). `origins` are the countries the origin guard protects for it.
+
+    Publishing the origins is a privacy trade-off: a country code says where a person fled
+    from, which for a small caseload narrows who they are. It is the one thing a monitor
+    needs to check, from the log alone, that nothing went to a country-of-origin authority;
+    no name, case or person pseudonym goes with it, so it links to no case history.
+    """
+    recipient = disclosure.recipient
+    decided = disclosure.status in ("approved", "rejected")
+    actor_id = disclosure.decided_by_id if decided else disclosure.requested_by_id
+    public = {
+        "status": disclosure.status,
+        "disclosure": pseudonym("disclosure", disclosure.pk),
+        "recipient_kind": recipient.kind,
+        "recipient_country": recipient.country,
+        "forwards_to": sorted(recipient.forwards_to),
+        "origins": sorted(set(origins)),
+        "refusals": list(disclosure.refusal_codes),
+        "actor": _actor(actor_id),
+        "day": _day(at),
+    }
+    record = {
+        "disclosure": disclosure.pk,
+        "status": disclosure.status,
+        "person": disclosure.person_id,
+        "recipient": disclosure.recipient_id,
+        "purpose": disclosure.purpose,
+        "legal_basis": disclosure.legal_basis,
+        "fields": disclosure.fields,
+        "refusals": disclosure.refusal_codes,
+        "requested_by": disclosure.requested_by_id,
+        "requested_at": _iso(disclosure.requested_at),
+        "decided_by": disclosure.decided_by_id,
+        "decided_at": _iso(disclosure.decided_at),
+        "approved_digest": disclosure.approved_digest,
+        "at": at.isoformat(),
+    }
+    return entry_log("disclosure_decision", public, record, record_id=disclosure.pk)
 
 
 @dataclass(frozen=True)
@@ -237,3 +411,177 @@ def log_audit() -> list[Finding]:
     for event_id in sorted(set(events) - logged):
         findings.append(Finding(None, f"event id {event_id} has no log entry: inserted behind the application's back"))
     return findings
+
+
+def _invalid(errors: dict[str, str]) -> Exception:
+    from asylon.cases.services import InvalidInput
+
+    return InvalidInput(errors)
+
+
+def _not_found(what: str) -> Exception:
+    from asylon.cases.services import NotFound
+
+    return NotFound(what)
+
+
+def _tree() -> MerkleTree:
+    """The tree as last committed, for reading."""
+    head = LogHead.objects.filter(pk=1).first() or LogHead(size=0)
+    return MerkleTree(DatabaseHashStore(head))
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    index: int
+    size: int
+    hashes: tuple[bytes, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"index": self.index, "size": self.size, "hashes": [h.hex() for h in self.hashes]}
+
+
+@dataclass(frozen=True)
+class ConsistencyProof:
+    old: int
+    new: int
+    hashes: tuple[bytes, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"old": self.old, "new": self.new, "hashes": [h.hex() for h in self.hashes]}
+
+
+def inclusion_proof(index: int, size: int | None = None) -> InclusionProof:
+    """RFC 9162 inclusion proof of entry `index` in the tree of `size` (default: the whole log),
+    read from the stored subtree hashes."""
+    tree = _tree()
+    n = tree.size if size is None else size
+    if not 0 <= n <= tree.size:
+        raise _invalid({"size": f"The log holds {tree.size} entries; {n} is not a size it had."})
+    if not 0 <= index < n:
+        raise _invalid({"index": f"There is no entry {index} in a tree of {n} entries."})
+    return InclusionProof(index, n, tuple(tree.inclusion_proof(index, n)))
+
+
+def consistency_proof(old: int, new: int) -> ConsistencyProof:
+    """RFC 9162 proof that the tree of `new` entries extends the tree of `old` entries."""
+    tree = _tree()
+    if not 0 <= new <= tree.size:
+        raise _invalid({"new": f"The log holds {tree.size} entries; {new} is not a size it had."})
+    if not 0 <= old <= new:
+        raise _invalid({"old": f"The old size must be between 0 and {new}."})
+    return ConsistencyProof(old, new, tuple(tree.consistency_proof(old, new)))
+
+
+def entry_get(index: int) -> LogEntry:
+    # Bounded first: an index past the log is not found, however large.
+    entry = LogEntry.objects.filter(index=index).first() if 0 <= index < _tree().size else None
+    if entry is None:
+        raise _not_found(f"log entry {index}")
+    return entry
+
+
+def witness_keys() -> list[VerifierKey]:
+    """The witnesses configured in ASYLON_WITNESS_KEYS (checked when the settings load)."""
+    return [VerifierKey.parse(vkey) for vkey in settings.ASYLON_WITNESS_KEYS]
+
+
+def checkpoint_note(checkpoint: Checkpoint) -> str:
+    """The checkpoint's signed note with every cosignature received for it appended."""
+    lines = checkpoint.cosignatures.order_by("witness", "key_id").values_list("line", flat=True)
+    return checkpoint.note + "".join(lines)
+
+
+def checkpoint_published(checkpoint: Checkpoint) -> bool:
+    """c2sp.org/tlog-policy: cosigned by a quorum of distinct configured witnesses."""
+    configured = {(key.name, key.key_id.hex()) for key in witness_keys()}
+    cosigned = {(c.witness, c.key_id) for c in checkpoint.cosignatures.all()}
+    return len(cosigned & configured) >= settings.ASYLON_WITNESS_QUORUM
+
+
+def checkpoint_latest(*, published: bool = True) -> Checkpoint:
+    """The latest checkpoint a quorum of witnesses cosigned; or, for the witnesses themselves
+    (`published=False`), the latest one signed."""
+    checkpoints = Checkpoint.objects.order_by("-size", "-pk")
+    if not published:
+        latest = checkpoints.first()
+        if latest is None:
+            raise _not_found("a signed checkpoint")
+        return latest
+    cosigned = checkpoints.filter(cosignatures__isnull=False).distinct().prefetch_related("cosignatures")
+    for checkpoint in cosigned:
+        if checkpoint_published(checkpoint):
+            return checkpoint
+    raise _not_found("a published checkpoint")
+
+
+@transaction.atomic
+def cosignature_add(checkpoint_id: int, line: str, *, at: datetime | None = None) -> Cosignature:
+    """Keep a witness's cosignature line on a checkpoint, once it verifies against a configured
+    witness key. A witness that cosigns the same checkpoint again keeps its first line."""
+    checkpoint = Checkpoint.objects.select_for_update().filter(pk=checkpoint_id).first()
+    if checkpoint is None:
+        raise _not_found(f"checkpoint {checkpoint_id}")
+    line = line if line.endswith("\n") else line + "\n"
+    if line.count("\n") != 1:
+        raise _invalid({"line": "Send one cosignature line."})
+    try:
+        note = Note.parse(checkpoint.note + line)
+        verified = open_note(note, witness_keys()).verified
+    except NoteError as error:
+        raise _invalid({"line": f"Not a cosignature of this checkpoint by a configured witness: {error}."}) from None
+    sent = note.signatures[-1]
+    keys = [key for key, signature in verified if signature == sent]
+    if not keys:
+        raise _invalid({"line": "Not a cosignature of this checkpoint by a configured witness."})
+    key = keys[0]
+    cosignature, _ = Cosignature.objects.get_or_create(
+        checkpoint=checkpoint,
+        witness=key.name,
+        key_id=key.key_id.hex(),
+        defaults={"line": sent.line(), "at": at or timezone.now()},
+    )
+    return cosignature
+
+
+def _covering_checkpoint(index: int) -> Checkpoint:
+    """The latest published checkpoint whose tree holds entry `index`; failing that, the latest
+    signed one; failing that, one signed now."""
+    covering = Checkpoint.objects.filter(size__gt=index).order_by("-size", "-pk")
+    for checkpoint in covering.filter(cosignatures__isnull=False).distinct().prefetch_related("cosignatures"):
+        if checkpoint_published(checkpoint):
+            return checkpoint
+    return covering.first() or checkpoint_sign()
+
+
+def proof_bundle(entry: LogEntry) -> dict[str, Any]:
+    """An offline proof of the entry (asylon.transparency.bundle), checked with the log's key."""
+    checkpoint = _covering_checkpoint(entry.index)
+    proof = _tree().inclusion_proof(entry.index, checkpoint.size)
+    return bundle_make(bytes(entry.body), entry.index, proof, checkpoint_note(checkpoint))
+
+
+def case_event_bundle(*, user: User, case_id: int, seq: int) -> dict[str, Any]:
+    """The proof bundle of one event of a case the user may read: a decision, an appeal's."""
+    from asylon.cases.selectors import case_get_for_user
+
+    case = case_get_for_user(user, case_id, purpose="proof bundle")
+    event_id = case.events.filter(seq=seq).values_list("pk", flat=True).first()
+    entry = LogEntry.objects.filter(event_id=event_id).first() if event_id is not None else None
+    if entry is None:
+        raise _not_found(f"event {seq} of case {case_id}")
+    return proof_bundle(entry)
+
+
+def document_bundle(*, user: User, document_id: int) -> dict[str, Any]:
+    """The proof bundle of a document's issuance, for a user who may see the document's case."""
+    from asylon.cases.access import cases_for_user
+    from asylon.documents.models import Document
+
+    visible = cases_for_user(user).values("pk")
+    document = Document.objects.filter(pk=document_id, case__in=visible).values_list("pk", flat=True).first()
+    # A document's first entry is its issuance; one issued before the log has none.
+    issued = LogEntry.objects.filter(kind="document", record_id=document).order_by("index").first()
+    if document is None or issued is None:
+        raise _not_found(f"document {document_id}")
+    return proof_bundle(issued)
