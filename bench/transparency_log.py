@@ -1,23 +1,73 @@
-"""In-memory figures for the transparency log's core: appends, roots, proofs, checkpoints.
+"""The transparency log's figures (issue 5), stored on SQLite and PostgreSQL, beside pymerkle.
 
-Run: `python bench/transparency_log.py [entries]` (default 1,000,000). Not a test: it
-prints medians over random leaves and sizes, with every generated proof verified.
-Durable appends, cold start from stored tiles and the pymerkle baseline need the
-storage layer and come with it.
+Run: `python bench/transparency_log.py [--entries N] [--db sqlite|postgres|both|none] [--memory]`
+(default 10,000,000 entries, both databases). Not a test. Per database it prints, with
+pymerkle 7.0.0's SqliteTree beside each figure and the ratio:
+
+1. durable appends per second, one entry per transaction and 1,000 per transaction, on a
+   log that already holds N entries, through two paths over the same tables: the
+   application's (`services.entry_log`: ORM, one query per hash read, one
+   update_or_create per hash written) and bench/log_storage.py's (one query to lock the
+   head and read the right edge, one pipelined round trip to write); pymerkle appends the
+   same entry bodies (canonical JSON, ≈190 bytes) with append_entry / append_entries;
+2. inclusion and consistency proofs at N entries, read from the stored hashes for the
+   checkpoint's size (medians over random leaves and sizes, round trips included, warm
+   OS page cache): the application's services, the bench path (one query), and the bench
+   path with the hashes of levels ≥ 8 kept in the process; then their verification;
+3. cold start: a new process opens the stored log, answers an inclusion proof, reads the
+   root and checks the proof; "after setup" starts once Python, Django and the modules are
+   imported (so it leaves import time out), "from spawn" counts everything;
+4. the monitor's catch-up: the checkpoint's signature checked, every entry read back in
+   order, hashed, the tree rebuilt in memory and its root compared with the checkpoint's.
+   pymerkle's: the entries read from its table into an InmemoryTree (the first million).
+
+The N-entry log itself is bulk-loaded (hashes computed in memory by MerkleTree, then
+executemany on SQLite and binary COPY on PostgreSQL into LogEntry and LogHash; pymerkle
+with its own append_entries); only the append figures go through appending code. Its
+entries are 96 random bytes. SQLite runs with settings.py's options (WAL,
+synchronous=NORMAL: a commit survives a crash of the process, not of the machine) plus
+PRAGMA mmap_size, and single commits again with synchronous=FULL; PostgreSQL with its
+defaults (fsync, synchronous_commit on); pymerkle with its own (rollback journal,
+synchronous=FULL). Databases are made for the run and dropped after it: SQLite files in
+a temporary folder, the PostgreSQL database `asylon_bench_log` at BENCH_POSTGRES
+(default postgres://postgres@127.0.0.1:5432). At 10M entries the run needs ≈7 GB of disk.
+
+`--memory` adds the earlier in-memory figures for the core (appends, roots, proofs,
+checkpoints) at the same N.
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
+import itertools
+import json
+import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
-from asylon.transparency.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
-from asylon.transparency.note import Checkpoint, Cosigner, NoteSigner, open_note, sign_note
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-SAMPLES = 2_000
+SAMPLES = 2_000  # random proofs per path
+APP_SAMPLES = 500  # the application's proof path reads one row per hash: fewer suffice
+SINGLE = 2_000  # entries appended one per transaction
+BATCH, BATCHES = 1_000, 10  # entries per transaction, transactions
+CACHED_LEVEL = 8  # a server process may keep every hash from this level up (tiles 1 and above)
+COLD_RUNS = 3
+SQLITE_MMAP = 1 << 34
+PYMERKLE_BUDGET_S = 60.0  # per proof kind: pymerkle needs up to seconds per proof at 10M
+PYMERKLE_MONITOR = 1_000_000  # pymerkle rebuilds at ≈90k entries/s: a million tells its rate
+EXPORT_ENTRIES = 1_000_000  # the export is files on disk: a million entries tell the rate
+DB_NAME = "asylon_bench_log"
+SEED = 9162
 
 
 def median_us(samples: list[float]) -> str:
@@ -30,10 +80,65 @@ def timed(call: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def main(n: int) -> None:
-    rng = random.Random(9162)  # noqa: S311 — reproducible sampling, not cryptography
+def records(n: int, seed: int = SEED) -> Iterator[bytes]:
+    """The N entries of the bulk-loaded log, the same for our tables and for pymerkle's."""
+    rng = random.Random(seed)  # noqa: S311 — reproducible data, not cryptography
+    for _ in range(n):
+        yield rng.randbytes(96)
+
+
+def chunked(items: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def entry_fields(i: int) -> tuple[dict[str, object], dict[str, object]]:
+    public = {
+        "type": "decided",
+        "day": "2026-11-30",
+        "case": f"{i // 30:016x}",  # ≈30 events a case, as the research notes assume
+        "actor": f"{i % 97:016x}",
+        "outcome": "granted",
+    }
+    return public, {"case": i, "seq": 1, "reason": "bench", "at": "2026-11-30T12:00:00+00:00"}
+
+
+_bodies = itertools.count(1 << 40)
+
+
+def entry_bodies(count: int) -> tuple[list[bytes], list[bytes]]:
+    """(salts, bodies) of `count` entries as services.entry_body writes them: canonical JSON
+    with a commitment to the private record; the same bytes are given to pymerkle."""
+    salts, bodies = [], []
+    for _ in range(count):
+        public, record = entry_fields(next(_bodies))
+        salt = os.urandom(32)
+        commitment = hashlib.sha256(salt + canonical(record)).hexdigest()
+        salts.append(salt)
+        bodies.append(canonical({**public, "v": 1, "kind": "event", "commitment": commitment}))
+    return salts, bodies
+
+
+def canonical(value: object) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def note(message: str) -> None:
+    print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------------------
+# In memory: the core alone.
+
+
+def memory_figures(n: int) -> None:
+    from asylon.transparency.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
+    from asylon.transparency.note import Checkpoint, Cosigner, NoteSigner, open_note, sign_note
+
+    rng = random.Random(SEED)  # noqa: S311 — reproducible sampling, not cryptography
     entries = [rng.randbytes(96) for _ in range(n)]  # 96-byte records, as in the research notes
-    print(f"{n:,} entries of 96 bytes, CPython {sys.version.split()[0]}")
+    print(f"In memory: {n:,} entries of 96 bytes, CPython {sys.version.split()[0]}")
 
     tree = MerkleTree()
     seconds = timed(lambda: [tree.append(entry) for entry in entries])
@@ -78,11 +183,602 @@ def main(n: int) -> None:
     witness = Cosigner.generate("unhcr.example/witness")
     text = Checkpoint("asylon.example/log", n, root).text()
     signs = [timed(lambda: sign_note(text, log)) for _ in range(SAMPLES)]
-    note = str(sign_note(text, log).with_signatures(witness.cosign(text, 1_800_000_000)))
+    note_text = str(sign_note(text, log).with_signatures(witness.cosign(text, 1_800_000_000)))
     keys = [log.verifier_key, witness.verifier_key]
-    opens = [timed(lambda: open_note(note, keys)) for _ in range(SAMPLES)]
+    opens = [timed(lambda: open_note(note_text, keys)) for _ in range(SAMPLES)]
     print(f"checkpoint                 {median_us(signs)} sign      {median_us(opens)} open (log + cosignature)")
+    print()
+
+
+# ----------------------------------------------------------------------------------------
+# Our log in a database: one worker process per database, since Django reads
+# DATABASE_URL once.
+
+
+def postgres_url(database: str) -> str:
+    return os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/") + "/" + database
+
+
+def django_setup() -> None:
+    os.environ.setdefault("ASYLON_DEMO", "1")  # the log key is generated into the data folder
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asylon.config.settings")
+    import django
+    from django.db.backends.signals import connection_created
+
+    django.setup()
+    connection_created.connect(_sqlite_mmap)
+
+
+def _sqlite_mmap(sender: object, connection: object, **_: object) -> None:
+    """Read SQLite through mmap (capped at 2 GiB by the library's build): a proof's ~25
+    index probes then cost no read() calls. Proposed for settings.py's init_command."""
+    if connection.vendor == "sqlite":  # type: ignore[attr-defined]
+        connection.connection.execute(f"PRAGMA mmap_size={SQLITE_MMAP}")  # type: ignore[attr-defined]
+
+
+def bulk_load(n: int, entries: Callable[[int], Iterator[bytes]] = records) -> float:
+    """The N-entry log, hashed in memory and loaded in bulk; returns its seconds."""
+    from django.db import connection, transaction
+    from log_storage import Tables
+
+    from asylon.transparency.merkle import MerkleTree
+    from asylon.transparency.models import LogHead
+
+    t = Tables(connection)
+    start = time.perf_counter()
+    tree = MerkleTree()
+    with transaction.atomic():
+        connection.ensure_connection()
+        raw = connection.connection
+        if t.postgres:
+            with raw.cursor() as cursor:
+                with cursor.copy(f"COPY {t.entry} ({t.index}, kind, body) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(["int8", "varchar", "bytea"])
+                    for chunk in chunked(entries(n), 100_000):
+                        first = tree.append_many(chunk).start
+                        for offset, body in enumerate(chunk):
+                            copy.write_row((first + offset, "bench", body))
+                note(f"{n:,} entries hashed and copied in {time.perf_counter() - start:.0f} s")
+                with cursor.copy(f"COPY {t.hash} (level, {t.index}, hash) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(["int2", "int8", "bytea"])
+                    for level, index, value in stored_hashes(tree, n):
+                        copy.write_row((level, index, value))
+        else:
+            for chunk in chunked(entries(n), 100_000):
+                first = tree.append_many(chunk).start
+                raw.executemany(
+                    f"INSERT INTO {t.entry} ({t.index}, kind, body) VALUES (?, 'bench', ?)",  # noqa: S608
+                    zip(itertools.count(first), chunk),
+                )
+            note(f"{n:,} entries hashed and inserted in {time.perf_counter() - start:.0f} s")
+            raw.executemany(f"INSERT INTO {t.hash} (level, {t.index}, hash) VALUES (?, ?, ?)", stored_hashes(tree, n))  # noqa: S608
+        LogHead.objects.update_or_create(pk=1, defaults={"size": n})
+    seconds = time.perf_counter() - start
+    note(f"{n:,}-entry log loaded in {seconds:.0f} s; settling the database")
+    with connection.cursor() as cursor:
+        if t.postgres:
+            cursor.execute(f"VACUUM ANALYZE {t.entry}")
+            cursor.execute(f"VACUUM ANALYZE {t.hash}")
+        else:
+            cursor.execute("ANALYZE")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return seconds
+
+
+def stored_hashes(tree: object, n: int) -> Iterator[tuple[int, int, bytes]]:
+    """Every complete subtree hash of the tree, level by level, as LogHash rows."""
+    get = tree._store.get  # type: ignore[attr-defined]
+    for level in range(n.bit_length()):
+        for index in range(n >> level):
+            yield level, index, get(level, index)
+
+
+def proofs_ours(n: int, rng: random.Random) -> dict[str, float]:
+    """Proofs at size n read through bench/log_storage.py (without and with the upper levels
+    kept in the process) and through the application's services."""
+    from django.db import connection
+    from log_storage import Tables, consistency_proof, inclusion_proof, root
+
+    from asylon.transparency import services
+    from asylon.transparency.merkle import leaf_hash, verify_consistency, verify_inclusion
+
+    t = Tables(connection)
+    _, top = root(t, n)
+    start = time.perf_counter()
+    cache = t.upper_levels(CACHED_LEVEL)
+    out: dict[str, float] = {"cache_load": time.perf_counter() - start, "cache_hashes": len(cache)}
+
+    def select_one() -> None:
+        with t.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchall()
+
+    out["round_trip"] = statistics.median(timed(select_one) for _ in range(SAMPLES))
+
+    def body(index: int) -> bytes:
+        with t.cursor() as cursor:
+            cursor.execute(f"SELECT body FROM {t.entry} WHERE {t.index} = {t.p}", [index])  # noqa: S608
+            return bytes(cursor.fetchone()[0])
+
+    for suffix, kept in [("", None), ("_cached", cache)]:
+        gen, ver, longest = [], [], 0
+        for index in (rng.randrange(n) for _ in range(SAMPLES)):
+            leaf = leaf_hash(body(index))
+            start = time.perf_counter()
+            proof = inclusion_proof(t, index, n, kept)
+            gen.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            verify_inclusion(leaf, index, n, proof, top)
+            ver.append(time.perf_counter() - start)
+            longest = max(longest, len(proof))
+        out |= {f"inclusion_gen{suffix}": statistics.median(gen), "inclusion_ver": statistics.median(ver)}
+        out["inclusion_len"] = longest
+
+        gen, ver, longest = [], [], 0
+        for old in (rng.randint(1, n - 1) for _ in range(SAMPLES)):
+            _, old_root = root(t, old)
+            start = time.perf_counter()
+            proof = consistency_proof(t, old, n, kept)
+            gen.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            verify_consistency(old, n, proof, old_root, top)
+            ver.append(time.perf_counter() - start)
+            longest = max(longest, len(proof))
+        out |= {f"consistency_gen{suffix}": statistics.median(gen), "consistency_ver": statistics.median(ver)}
+        out["consistency_len"] = longest
+
+    gen = []
+    for index in (rng.randrange(n) for _ in range(APP_SAMPLES)):
+        start = time.perf_counter()
+        proof = services.inclusion_proof(index, n)
+        gen.append(time.perf_counter() - start)
+        verify_inclusion(leaf_hash(body(index)), index, n, list(proof.hashes), top)
+    out["app_inclusion_gen"] = statistics.median(gen)
+    gen = []
+    for old in (rng.randint(1, n - 1) for _ in range(APP_SAMPLES)):
+        start = time.perf_counter()
+        services.consistency_proof(old, n)
+        gen.append(time.perf_counter() - start)
+    out["app_consistency_gen"] = statistics.median(gen)
+    return out
+
+
+def cold_start(mode: str, n: int, index: int, env: dict[str, str]) -> tuple[float, float]:
+    """Median (after setup, process) seconds of COLD_RUNS new processes answering one proof."""
+    inner, total = [], []
+    for run in range(COLD_RUNS):
+        spawned = time.time()
+        args = [sys.executable, str(Path(__file__).resolve()), "--cold", mode, "--entries", str(n)]
+        args += ["--index", str((index + run * 7_919) % n)]
+        done = subprocess.run(args, env=env, capture_output=True, text=True, check=True)  # noqa: S603
+        answer = json.loads(done.stdout.strip().splitlines()[-1])
+        inner.append(answer["seconds"])
+        total.append(answer["at"] - spawned)
+    return statistics.median(inner), statistics.median(total)
+
+
+def cold_child(mode: str, n: int, index: int) -> None:
+    """In the new process: open the stored log, answer an inclusion proof, check it."""
+    from asylon.transparency.merkle import leaf_hash, verify_inclusion
+
+    if mode == "pymerkle":
+        from pymerkle import SqliteTree
+        from pymerkle import verify_inclusion as pm_verify
+
+        start = time.perf_counter()
+        tree = SqliteTree(os.environ["BENCH_PYMERKLE"])
+        proof = tree.prove_inclusion(index + 1)
+        pm_verify(tree.get_leaf(index + 1), tree.get_root(), proof)
+    else:
+        django_setup()
+        from django.db import connection
+        from log_storage import Tables, inclusion_proof, root
+
+        from asylon.transparency import services
+
+        start = time.perf_counter()
+        if mode == "app":
+            hashes = list(services.inclusion_proof(index).hashes)
+            top = services._tree().root()
+            size = n
+        else:
+            t = Tables(connection)
+            size, top = root(t)
+            hashes = inclusion_proof(t, index, size)
+        body = services.entry_get(index).body
+        verify_inclusion(leaf_hash(bytes(body)), index, size, hashes, top)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "at": time.time()}))
+
+
+def monitor_ours(n: int) -> float:
+    """Recompute the tree from every entry and check it against the signed checkpoint."""
+    from django.db import connection, transaction
+    from log_storage import Tables
+
+    from asylon.transparency.merkle import MerkleTree
+    from asylon.transparency.models import Checkpoint
+    from asylon.transparency.note import Checkpoint as CheckpointBody
+    from asylon.transparency.note import open_note
+    from asylon.transparency.services import LogKey
+
+    t = Tables(connection)
+    key = LogKey.load().signer.verifier_key
+    note_text = Checkpoint.objects.order_by("-size").values_list("note", flat=True).first()
+    start = time.perf_counter()
+    checkpoint = CheckpointBody.parse(open_note(note_text, [key]).text)
+    tree = MerkleTree()
+    with transaction.atomic():
+        connection.ensure_connection()
+        raw = connection.connection
+        select = f"SELECT body FROM {t.entry} WHERE {t.index} < %s ORDER BY {t.index}"  # noqa: S608
+        if t.postgres:
+            cursor = raw.cursor(name="monitor")  # server-side: 10M rows do not fit in memory twice
+            cursor.itersize = 20_000
+            cursor.execute(select, [checkpoint.size])
+        else:
+            cursor = raw.cursor()
+            cursor.execute(select.replace("%s", "?"), [checkpoint.size])
+        while rows := cursor.fetchmany(20_000):
+            tree.append_many([bytes(row[0]) for row in rows])
+        cursor.close()
+    assert tree.size == checkpoint.size and tree.root() == checkpoint.root, "the monitor disagrees"
+    return time.perf_counter() - start
+
+
+def appends_ours(vendor: str) -> dict[str, float]:
+    """Durable appends on top of the N-entry log, through both paths."""
+    from django.db import connection, transaction
+    from log_storage import Tables, log_append, root
+
+    from asylon.transparency import services
+    from asylon.transparency.merkle import MerkleTree
+
+    t = Tables(connection)
+    counter = itertools.count()
+
+    def entry() -> tuple[dict[str, object], dict[str, object]]:
+        public, record = entry_fields(next(counter))
+        return public, record
+
+    def ours(count: int) -> None:
+        salts, bodies = entry_bodies(count)
+        log_append(t, "bench", bodies, salts)
+
+    def app(count: int) -> None:
+        for _ in range(count):
+            services.entry_log("bench", *entry())
+
+    def rate(path: Callable[[int], None], per: int, transactions: int) -> float:
+        start = time.perf_counter()
+        for _ in range(transactions):
+            with transaction.atomic():
+                path(per)
+        return per * transactions / (time.perf_counter() - start)
+
+    out: dict[str, float] = {}
+    synchronous = ["NORMAL", "FULL"] if vendor == "sqlite" else [""]
+    for mode in synchronous:
+        suffix = "_full" if mode == "FULL" else ""
+        if mode:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA synchronous={mode}")
+        out[f"single_app{suffix}"] = rate(app, 1, SINGLE)
+        out[f"single_ours{suffix}"] = rate(ours, 1, SINGLE)
+    if vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=NORMAL")
+    out["batch_app"] = rate(app, BATCH, BATCHES)
+    out["batch_ours"] = rate(ours, BATCH, BATCHES)
+    # Both paths wrote into the one tree: the stored root must be the entries' root.
+    size, stored = root(t)
+    with t.cursor() as cursor:
+        cursor.execute(f"SELECT body FROM {t.entry} ORDER BY {t.index}")  # noqa: S608
+        check = MerkleTree()
+        for chunk in iter(lambda: cursor.fetchmany(50_000), []):
+            check.append_many([bytes(row[0]) for row in chunk])
+    assert check.size == size and check.root() == stored, "appends left a tree the entries disagree with"
+    return out
+
+
+def worker_ours(vendor: str, n: int, folder: Path) -> dict[str, float]:
+    os.environ["ASYLON_DATA_DIR"] = str(folder)
+    if vendor == "postgresql":
+        import psycopg
+
+        with psycopg.connect(postgres_url("postgres"), autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+            admin.execute(f"CREATE DATABASE {DB_NAME}")
+        os.environ["DATABASE_URL"] = postgres_url(DB_NAME)
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'log.sqlite3'}"
+    django_setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from asylon.transparency.services import checkpoint_sign
+
+    try:
+        call_command("migrate", verbosity=0)
+        out: dict[str, float] = {"load": bulk_load(n)}
+        checkpoint_sign()
+        rng = random.Random(SEED + 1)  # noqa: S311 — reproducible sampling, not cryptography
+        out |= proofs_ours(n, rng)
+        note(f"proofs done: {out}")
+        connection.close()
+        env = dict(os.environ)
+        out["cold_ours"], out["cold_ours_total"] = cold_start("ours", n, rng.randrange(n), env)
+        out["cold_app"], out["cold_app_total"] = cold_start("app", n, rng.randrange(n), env)
+        out["monitor"] = monitor_ours(n)
+        note(f"cold start and monitor done: {out}")
+        out |= appends_ours(vendor)
+        if vendor == "sqlite":
+            out["bytes"] = sum(f.stat().st_size for f in folder.glob("log.sqlite3*"))
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_database_size(current_database())")
+                out["bytes"] = cursor.fetchone()[0]
+        return out
+    finally:
+        connection.close()
+        if vendor == "postgresql":
+            import psycopg
+
+            with psycopg.connect(postgres_url("postgres"), autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+
+
+def json_records(n: int) -> Iterator[bytes]:
+    for chunk in range(0, n, 10_000):
+        yield from entry_bodies(min(10_000, n - chunk))[1]
+
+
+def worker_export(n: int, folder: Path) -> dict[str, float]:
+    """The monitor's own entry point, asylon.transparency.monitor.verify, on an export
+    (asylon.transparency.export) of a log of real entry bodies, made on SQLite."""
+    os.environ["ASYLON_DATA_DIR"] = str(folder / "export-data")
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'export.sqlite3'}"
+    django_setup()
+    from django.core.management import call_command
+
+    from asylon.transparency.export import log_export
+    from asylon.transparency.monitor import verify
+    from asylon.transparency.services import LogKey, checkpoint_sign
+
+    call_command("migrate", verbosity=0)
+    out = {"load": bulk_load(n, json_records), "entries": n}
+    checkpoint_sign()
+    directory = folder / "export"
+    out["export"] = timed(lambda: log_export(directory))
+    note(f"export: {n:,} entries exported in {out['export']:.0f} s")
+    key = LogKey.load().signer.verifier_key
+    start = time.perf_counter()
+    report, _ = verify(directory, log_key=key)
+    out["verify"] = time.perf_counter() - start
+    assert report.size == n, report.text()
+    out["findings"] = len(report.findings)
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# pymerkle 7.0.0, SqliteTree: the baseline.
+
+
+def worker_pymerkle(n: int, folder: Path) -> dict[str, float]:
+    from pymerkle import InmemoryTree, SqliteTree, verify_consistency, verify_inclusion
+
+    from asylon.transparency.merkle import MerkleTree
+
+    path = folder / "pymerkle.sqlite3"
+    out: dict[str, float] = {}
+    tree = SqliteTree(str(path))
+    out["load"] = timed(lambda: tree.append_entries(records(n)))
+    note(f"pymerkle: {n:,} entries appended in bulk in {out['load']:.0f} s")
+    out["first_root"] = timed(tree.get_root)
+    top = tree.get_root()
+    note(f"pymerkle: first root in {out['first_root']:.1f} s")
+    expected = MerkleTree()
+    for chunk in chunked(records(n), 100_000):
+        expected.append_many(chunk)
+    assert top == expected.root(), "pymerkle's root differs from ours"
+    del expected
+
+    rng = random.Random(SEED + 1)  # noqa: S311 — reproducible sampling, not cryptography
+    gen, ver, deadline = [], [], time.perf_counter() + PYMERKLE_BUDGET_S
+    while len(gen) < SAMPLES and time.perf_counter() < deadline:
+        index = rng.randrange(n) + 1  # pymerkle counts leaves from one
+        leaf = tree.get_leaf(index)
+        start = time.perf_counter()
+        proof = tree.prove_inclusion(index)
+        gen.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        verify_inclusion(leaf, top, proof)
+        ver.append(time.perf_counter() - start)
+    out |= {"inclusion_gen": statistics.median(gen), "inclusion_ver": statistics.median(ver), "inclusion_n": len(gen)}
+    gen, ver, deadline = [], [], time.perf_counter() + PYMERKLE_BUDGET_S
+    while len(gen) < SAMPLES and time.perf_counter() < deadline:
+        old = rng.randint(1, n - 1)
+        old_root = tree.get_root(old)
+        start = time.perf_counter()
+        proof = tree.prove_consistency(old)
+        gen.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        verify_consistency(old_root, top, proof)
+        ver.append(time.perf_counter() - start)
+    out |= {"consistency_gen": statistics.median(gen), "consistency_ver": statistics.median(ver)}
+    out["consistency_n"] = len(gen)
+    note(f"pymerkle: proofs done ({out['inclusion_n']} and {out['consistency_n']} samples)")
+
+    env = dict(os.environ, BENCH_PYMERKLE=str(path))
+    out["cold"], out["cold_total"] = cold_start("pymerkle", n, rng.randrange(n), env)
+    note(f"pymerkle: cold start {out['cold']:.1f} s")
+
+    # The monitor: every entry rehashed, the tree rebuilt in memory, its root compared.
+    m = min(n, PYMERKLE_MONITOR)
+    start = time.perf_counter()
+    rows = tree.con.execute("SELECT entry FROM leaf WHERE id <= ? ORDER BY id", (m,))
+    rebuilt = InmemoryTree()
+    for chunk in iter(lambda: rows.fetchmany(20_000), []):
+        rebuilt.append_entries(chunk)
+    assert rebuilt.get_root() == tree.get_root(m), "pymerkle's monitor disagrees"
+    out["monitor"] = (time.perf_counter() - start) * n / m  # scaled to N, as ours is timed
+
+    start = time.perf_counter()
+    for _ in range(SINGLE):
+        tree.append_entry(entry_bodies(1)[1][0])
+    out["single"] = SINGLE / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for _ in range(BATCHES):
+        tree.append_entries(entry_bodies(BATCH)[1])
+    out["batch"] = BATCH * BATCHES / (time.perf_counter() - start)
+    tree.close()
+    out["bytes"] = path.stat().st_size
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# The report.
+
+
+def report(n: int, name: str, ours: dict[str, float], pm: dict[str, float], ex: dict[str, float] | None) -> None:
+    print(f"\n{name}: {n:,} entries; pymerkle 7.0.0 SqliteTree beside it")
+    print(f"  log bulk-loaded in {ours['load']:.0f} s ({ours['bytes'] / 2**30:.2f} GiB);", end=" ")
+    print(f"pymerkle's append_entries in {pm['load']:.0f} s ({pm['bytes'] / 2**30:.2f} GiB)")
+    header = f"  {'measure':<58}{'ours':>13}{'pymerkle':>14}{'ahead':>10}  {'goal':<12}"
+    print(header)
+    print("  " + "-" * (len(header) - 2))
+
+    def row(what: str, value: float, base: float | None, unit: str, goal: float | None = None) -> None:
+        rate = unit == "/s"
+        base_text = "—" if base is None else fmt(base, unit)
+        ahead = None if base is None else (value / base if rate else base / value)
+        met = goal is None or (value >= goal if rate else value <= goal)
+        verdict = "" if goal is None else ("pass" if met and (ahead is None or ahead > 1) else "FAIL")
+        goal_text = "" if goal is None else ("≥" if rate else "≤") + fmt(goal, unit)
+        ahead_text = "" if ahead is None else f"{ahead:,.1f}×"
+        print(f"  {what:<58}{fmt(value, unit):>13}{base_text:>14}{ahead_text:>10}  {goal_text:<12}{verdict}")
+
+    for suffix, label in [("", "")] + ([("_full", ", synchronous=FULL")] if "single_ours_full" in ours else []):
+        row(f"appends, 1 per commit{label}: bench path", ours[f"single_ours{suffix}"], pm["single"], "/s", 1_000)
+        row(f"appends, 1 per commit{label}: app (entry_log)", ours[f"single_app{suffix}"], pm["single"], "/s", 1_000)
+    row(f"appends, {BATCH:,} per commit: bench path", ours["batch_ours"], pm["batch"], "/s", 10_000)
+    row(f"appends, {BATCH:,} per commit: app (entry_log)", ours["batch_app"], pm["batch"], "/s", 10_000)
+    row("inclusion proof, generate: bench path", ours["inclusion_gen"], pm["inclusion_gen"], "µs", 100e-6)
+    row(
+        f"inclusion proof, generate: bench path, levels ≥{CACHED_LEVEL} kept",
+        ours["inclusion_gen_cached"],
+        pm["inclusion_gen"],
+        "µs",
+        100e-6,
+    )
+    row("inclusion proof, generate: app (services)", ours["app_inclusion_gen"], pm["inclusion_gen"], "µs", 100e-6)
+    row("inclusion proof, verify", ours["inclusion_ver"], pm["inclusion_ver"], "µs")
+    row("consistency proof, generate: bench path", ours["consistency_gen"], pm["consistency_gen"], "µs", 100e-6)
+    row(
+        f"consistency proof, generate: bench path, levels ≥{CACHED_LEVEL} kept",
+        ours["consistency_gen_cached"],
+        pm["consistency_gen"],
+        "µs",
+        100e-6,
+    )
+    row("consistency proof, generate: app", ours["app_consistency_gen"], pm["consistency_gen"], "µs", 100e-6)
+    row("consistency proof, verify", ours["consistency_ver"], pm["consistency_ver"], "µs")
+    row("cold start, after setup: bench path", ours["cold_ours"], pm["cold"], "s", 1.0)
+    row("cold start, after setup: app", ours["cold_app"], pm["cold"], "s", 1.0)
+    row("cold start, from spawn: bench path", ours["cold_ours_total"], pm["cold_total"], "s")
+    row("cold start, from spawn: app", ours["cold_app_total"], pm["cold_total"], "s")
+    scale = 1e6 / n
+    row("monitor catch-up, per million entries", ours["monitor"] * scale, pm["monitor"] * scale, "s", 10.0)
+    if ex:
+        per = 1e6 / ex["entries"]
+        row(
+            "monitor catch-up, per million: monitor.verify on an export",
+            ex["verify"] * per,
+            pm["monitor"] * scale,
+            "s",
+            10,
+        )
+    print(
+        f"  proofs: median of {SAMPLES:,} (bench path), {APP_SAMPLES} (app), pymerkle {pm['inclusion_n']:.0f}"
+        f" inclusion / {pm['consistency_n']:.0f} consistency in {PYMERKLE_BUDGET_S:.0f} s each;"
+        f" ≤{ours['inclusion_len']:.0f} / ≤{ours['consistency_len']:.0f} hashes. pymerkle's first root"
+        f" {pm['first_root']:.2f} s; its monitor rebuilt {min(n, PYMERKLE_MONITOR):,} entries."
+        f" Levels ≥{CACHED_LEVEL}: {ours['cache_hashes']:,.0f} hashes read in {ours['cache_load']:.2f} s."
+        f" One round trip (SELECT 1): {ours['round_trip'] * 1e6:.0f} µs."
+    )
+    if ex:
+        print(
+            f"  monitor.verify: an export of {ex['entries']:,.0f} JSON entries (made on SQLite, written by"
+            f" export.log_export in {ex['export']:.0f} s), procedure audit included; {ex['findings']:.0f} findings."
+        )
+
+
+def fmt(value: float, unit: str) -> str:
+    return {"/s": f"{value:,.0f}/s", "µs": f"{value * 1e6:,.1f} µs", "s": f"{value:,.2f} s"}[unit]
+
+
+def monitor_exists() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("asylon.transparency.monitor") is not None
+
+
+def run_worker(kind: str, n: int, folder: Path) -> dict[str, float]:
+    out = folder / f"{kind}.json"
+    args = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, "--entries", str(n)]
+    args += ["--folder", str(folder), "--out", str(out)]
+    start = time.perf_counter()
+    subprocess.run(args, check=True)  # noqa: S603
+    note(f"{kind} worker took {time.perf_counter() - start:.0f} s")
+    return json.loads(out.read_text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--entries", type=int, default=10_000_000)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both", "none"], default="both")
+    parser.add_argument("--memory", action="store_true", help="also the in-memory figures of the core")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--worker", choices=["sqlite", "postgresql", "pymerkle", "export"], help=argparse.SUPPRESS)
+    parser.add_argument("--cold", choices=["ours", "app", "pymerkle"], help=argparse.SUPPRESS)
+    parser.add_argument("--index", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    n = args.entries
+
+    if args.cold:
+        cold_child(args.cold, n, args.index)
+        return
+    if args.worker:
+        if args.worker == "pymerkle":
+            result = worker_pymerkle(n, args.folder)
+        elif args.worker == "export":
+            result = worker_export(min(n, EXPORT_ENTRIES), args.folder)
+        else:
+            result = worker_ours(args.worker, n, args.folder)
+        args.out.write_text(json.dumps(result))
+        return
+
+    began = time.perf_counter()
+    if args.memory:
+        memory_figures(n)
+    databases = {"sqlite": ["sqlite"], "postgres": ["postgresql"], "both": ["sqlite", "postgresql"], "none": []}
+    folder = Path(tempfile.mkdtemp(prefix="asylon-bench-log-"))
+    try:
+        results = {db: run_worker(db, n, folder) for db in databases[args.db]}
+        if results:
+            pm = run_worker("pymerkle", n, folder)
+            ex = run_worker("export", n, folder) if monitor_exists() else None
+            print(f"CPython {sys.version.split()[0]}, {os.cpu_count()} CPUs; one run.")
+            for db, ours in results.items():
+                names = {"sqlite": "SQLite (WAL, synchronous=NORMAL, mmap)", "postgresql": "PostgreSQL"}
+                report(n, names[db], ours, pm, ex)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    print(f"\nwall time {time.perf_counter() - began:.0f} s")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
+    main()

@@ -11,6 +11,7 @@ ALIASES = {
     "renew-documents": "renew_documents",
     "audit-log": "audit_log",
     "disclosure-export": "disclosure_export",
+    "log-export": "log_export",
     "rotate-keys": "rotate_keys",
     "shred-office": "shred_office",
     "document-lists": "document_lists",

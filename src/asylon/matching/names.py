@@ -3,7 +3,8 @@
 The pivot is the Korean reading, never pinyin or one romanization: a Chinese official picks
 characters by sound (수 as 秀, 洙 or 寿), so only the reading survives every writer. Each reading
 becomes a folded Latin skeleton in which the romanization systems (RR, McCune-Reischauer with or
-without breves, the DPRK's own, passport spellings) coincide. See /work/shared/research/dedup.md.
+without breves, the DPRK's own, passport spellings) coincide; see the project's research notes
+on cross-script name matching.
 """
 
 from __future__ import annotations

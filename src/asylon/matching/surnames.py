@@ -2,7 +2,7 @@
 
 Unihan ranks 金 as 금 and 沈 as 침 (their readings outside surnames); pinyin writes 朴 as pu
 where the surname is Piáo; conventional passport spellings (Lee, Park, Choi) follow no system.
-Sources: /work/shared/research/dedup.md §2, and the surnames' own lists in the national census.
+Sources: our research notes on name matching (dedup, §2), and the surnames' own lists in the national census.
 """
 
 from __future__ import annotations

@@ -383,10 +383,11 @@ def log_audit() -> list[Finding]:
     from asylon.cases.models import Event
 
     findings: list[Finding] = []
-    memory = MerkleTree(MemoryHashStore())
+    recomputed = MemoryHashStore()
+    memory = MerkleTree(recomputed)
     entries = LogEntry.objects.order_by("index")
     events = {e.pk: e for e in Event.objects.all()}
-    logged: set[int] = set()
+    logged: dict[int, int] = {}
     checkpoints = {c.size: bytes(c.root) for c in Checkpoint.objects.all()}
     for entry in entries.iterator():
         if entry.index != memory.size:
@@ -397,7 +398,7 @@ def log_audit() -> list[Finding]:
             findings.append(Finding(entry.index, "a signed checkpoint's root does not match the entries"))
         if entry.event_id is None or entry.salt is None:
             continue
-        logged.add(entry.event_id)
+        logged[entry.event_id] = entry.index
         event = events.get(entry.event_id)
         if event is None:
             findings.append(Finding(entry.index, f"the event it records (id {entry.event_id}) was deleted"))
@@ -405,12 +406,67 @@ def log_audit() -> list[Finding]:
         public = json.loads(bytes(entry.body))
         if public.get("commitment") != commitment(bytes(entry.salt), event_record(event)):
             findings.append(Finding(entry.index, f"the event it records (id {entry.event_id}) was altered"))
+    findings += _stored_hash_findings(recomputed, memory.size)
     stored = MerkleTree(DatabaseHashStore(LogHead.objects.filter(pk=1).first() or LogHead(size=0)))
     if stored.size != memory.size or (memory.size and stored.root() != memory.root()):
         findings.append(Finding(None, "the stored tree does not match the entries"))
-    for event_id in sorted(set(events) - logged):
-        findings.append(Finding(None, f"event id {event_id} has no log entry: inserted behind the application's back"))
+    for event_id in sorted(set(events) - set(logged)):
+        event = events[event_id]
+        # Where it was slipped in: after its case's last event that the log holds.
+        before = [
+            logged[e.pk] for e in events.values() if e.case_id == event.case_id and e.seq < event.seq and e.pk in logged
+        ]
+        where = f", after entry {max(before)}" if before else ""
+        findings.append(
+            Finding(
+                None,
+                f"event id {event_id} ({event.type}, seq {event.seq} of its case{where}) has no log entry: "
+                "inserted behind the application's back",
+            )
+        )
     return findings
+
+
+def _stored_hash_findings(recomputed: MemoryHashStore, size: int) -> list[Finding]:
+    """Every stored subtree hash against the one recomputed from the entries: an entry whose
+    body or leaf hash was changed is named by its index, a changed inner hash by its first leaf."""
+    bad: list[tuple[int, int, str]] = []
+    expected: dict[int, int] = {}
+    hashes = LogHash.objects.order_by("level", "index").values_list("level", "index", "hash")
+    for level, index, value in hashes.iterator(chunk_size=2000):
+        if index > expected.get(level, 0):
+            missing = expected.get(level, 0)
+            bad.append((level, missing << level, f"the stored hash at level {level}, index {missing} is missing"))
+        expected[level] = index + 1
+        first = index << level
+        if first + (1 << level) > size:
+            # One finding per level: past a missing entry, every hash is beyond the entries.
+            if not any(lower == level and "lacks" in problem for lower, _, problem in bad):
+                bad.append(
+                    (
+                        level,
+                        first,
+                        f"the stored hashes from level {level}, index {index} on cover entries the log lacks",
+                    )
+                )
+        elif recomputed.get(level, index) != bytes(value):
+            if level == 0:
+                problem = f"entry {first} does not hash to its stored leaf hash: the entry or the hash was altered"
+            else:
+                problem = f"the stored hash of entries {first}–{first + (1 << level) - 1} is not theirs: it was altered"
+            bad.append((level, first, problem))
+    level = 0
+    while size >> level:
+        missing = expected.get(level, 0)
+        if missing < size >> level:
+            bad.append((level, missing << level, f"the stored hash at level {level}, index {missing} is missing"))
+        level += 1
+    # A hash above a bad one is bad too: only the lowest is named.
+    return [
+        Finding(first, problem)
+        for level, first, problem in bad
+        if not any(lower < level and first <= at < first + (1 << level) for lower, at, _ in bad)
+    ]
 
 
 def _invalid(errors: dict[str, str]) -> Exception:

@@ -18,6 +18,9 @@ class Command(BaseCommand):
         for finding in findings:
             where = f"entry {finding.index}" if finding.index is not None else "log"
             self.stdout.write(f"FINDING {where}: {finding.problem}")
+        indices = [finding.index for finding in findings if finding.index is not None]
+        if indices:
+            self.stdout.write(f"First bad index: {min(indices)}.")
         if findings:
             raise CommandError(f"{len(findings)} finding(s) in a log of {size} entries")
         self.stdout.write(f"The log of {size} entries matches every record.")
