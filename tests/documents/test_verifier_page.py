@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import shutil
 import subprocess
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -15,6 +17,7 @@ from django.utils import timezone
 from asylon.credentials import verify
 from asylon.documents import credential
 from asylon.documents.models import Document
+from asylon.documents.verifier_page import verifier_page_html
 from tests.documents.test_credential import lists
 from tests.services.helpers import T0
 
@@ -88,3 +91,34 @@ def test_node_says_revoked_once_the_page_is_rebuilt_and_status_unknown_when_stal
     assert node_codes(page(tmp_path, monkeypatch), [text], now + timedelta(days=3)) == ["status_unknown"]
     Document.objects.filter(pk=registered.pk).update(revoked_on=T0.date())
     assert node_codes(page(tmp_path, monkeypatch), [text], now) == ["revoked"]
+
+
+@needs_node
+def test_the_page_carries_the_status_bits_deflated_and_honours_them(tmp_path):
+    from tests.credentials.world import NOW, RI_SUN_HUI, Authority
+
+    authority = Authority(revoked={RI_SUN_HUI.status_index})
+    path = tmp_path / "verifier.html"
+    html = verifier_page_html(authority.trust_list(), authority.status_list())
+    path.write_text(html, encoding="utf-8")
+    data = json.loads(html.split('<script id="asylon-data" type="application/json">')[1].split("</script>")[0])
+    assert "bits" not in data["status"]
+    assert len(data["status"]["deflated"]) < 2_000  # 128 KB of bits with one set
+    other = authority.issue(status_index=RI_SUN_HUI.status_index + 1)
+    assert node_codes(path, [authority.issue(), other], NOW) == ["revoked", "valid"]
+
+
+@needs_node
+def test_status_bits_that_do_not_inflate_to_the_list_s_size_give_status_unknown(tmp_path):
+    from tests.credentials.world import NOW, Authority
+
+    authority = Authority()
+    html = verifier_page_html(authority.trust_list(), authority.status_list())
+    deflated = json.loads(html.split('<script id="asylon-data" type="application/json">')[1].split("</script>")[0])[
+        "status"
+    ]["deflated"]
+    texts = [authority.issue()]
+    for broken in (deflated[:-8], base64.b64encode(zlib.compress(bytes(100))).decode()):
+        path = tmp_path / "verifier.html"
+        path.write_text(html.replace(deflated, broken), encoding="utf-8")
+        assert node_codes(path, texts, NOW) == ["status_unknown"]

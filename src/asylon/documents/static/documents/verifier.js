@@ -28,15 +28,47 @@ function base45Decode(text) {
   return new Uint8Array(out);
 }
 
-async function inflate(bytes) {
+// Inflates a zlib stream (RFC 1950, "deflate" in Compression Streams), refusing more than
+// `limit` bytes as they arrive: a crafted code could otherwise inflate to megabytes.
+async function inflate(bytes, limit) {
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate")).getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw new Error("too large");
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) { out.set(chunk, at); at += chunk.length; }
+  return out;
+}
+
+async function inflateMessage(bytes) {
   try {
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-    const result = new Uint8Array(await new Response(stream).arrayBuffer());
-    if (result.length > 8192) throw new Error("too large");
-    return result;
+    return await inflate(bytes, 8192);
   } catch (e) {
     throw new Refused("not_zlib");
   }
+}
+
+// The status list's bits travel deflated (a million entries with few revoked shrink from
+// 128 KB to a few KB) and are inflated once per page; a list that does not inflate to
+// exactly its size is no list, and the verdict becomes "status unknown".
+const inflatedStatus = new WeakMap();
+function statusBits(status) {
+  if (!inflatedStatus.has(status)) {
+    const deflated = Uint8Array.from(atob(status.deflated), (c) => c.charCodeAt(0));
+    inflatedStatus.set(status, inflate(deflated, status.size / 8).then(
+      (bits) => (bits.length === status.size / 8 ? bits : null), () => null));
+  }
+  return inflatedStatus.get(status);
 }
 
 // A minimal CBOR decoder (RFC 8949): definite lengths only, integers, strings, arrays, maps, tags.
@@ -114,7 +146,7 @@ async function verifyText(text, nowMs, data) {
 async function examine(text, nowMs, data) {
   if (!text.startsWith(PREFIX)) throw new Refused("wrong_prefix");
   if (text.length > 4296) throw new Refused("not_base45");
-  const cose = await inflate(base45Decode(text.slice(PREFIX.length)));
+  const cose = await inflateMessage(base45Decode(text.slice(PREFIX.length)));
   let parts, header;
   try {
     const message = cborDecode(cose);
@@ -166,11 +198,97 @@ async function examine(text, nowMs, data) {
   if (nowMs >= claims.get(4) * 1000) return verdict("expired");
   const status = data.status;
   if (!status || status.authority !== claims.get(1) || document.index >= status.size) return verdict("status_unknown");
-  const bits = Uint8Array.from(atob(status.bits), (c) => c.charCodeAt(0));
+  const bits = await statusBits(status);
+  if (bits === null) return verdict("status_unknown");
   if ((bits[document.index >> 3] >> (7 - (document.index & 7))) & 1) return verdict("revoked");
   const issued = status.issued_at * 1000;
   if (nowMs < issued - 300000 || nowMs > issued + status.ttl * 1000) return verdict("status_unknown");
   return verdict("valid");
 }
 
-if (typeof module !== "undefined") module.exports = { verifyText, base45Decode, cborDecode };
+// Reading the code with the browser's own BarcodeDetector (Shape Detection API), from the
+// camera or from a photo of the card: no library, nothing loaded. `scope` is the window; the
+// tests pass a stand-in. Each function answers { text } or { message } with a key of DATA.ui.
+async function qrDetector(scope) {
+  const Detector = scope.BarcodeDetector;
+  if (typeof Detector !== "function") return null;
+  try {
+    // A browser may define the class yet read no QR codes on this device.
+    if (typeof Detector.getSupportedFormats === "function") {
+      const formats = await Detector.getSupportedFormats();
+      if (!Array.isArray(formats) || !formats.includes("qr_code")) return null;
+    }
+    return new Detector({ formats: ["qr_code"] });
+  } catch (e) {
+    return null;
+  }
+}
+
+// Among the codes found, an ASY1: text first; any other QR text is verified too, so that the
+// guard reads "not an Asylon document" rather than nothing.
+async function qrTextIn(detector, source) {
+  let found;
+  try {
+    found = await detector.detect(source);
+  } catch (e) {
+    return null;
+  }
+  const texts = (Array.isArray(found) ? found : [])
+    .filter((code) => code && code.format === "qr_code" && typeof code.rawValue === "string" && code.rawValue)
+    .map((code) => code.rawValue);
+  return texts.find((text) => text.startsWith(PREFIX)) ?? texts[0] ?? null;
+}
+
+async function scanPhoto(file, scope) {
+  const detector = await qrDetector(scope);
+  if (!detector) return { message: "no_scanner" };
+  let image;
+  try {
+    image = await scope.createImageBitmap(file);
+  } catch (e) {
+    return { message: "no_code" };
+  }
+  try {
+    const text = await qrTextIn(detector, image);
+    return text === null ? { message: "no_code" } : { text };
+  } finally {
+    if (typeof image.close === "function") image.close();
+  }
+}
+
+// Looks at the camera every `interval` ms until a code is read, `control.stopped` is set, or
+// `tries` looks found nothing; the camera is always switched off before it answers.
+async function scanCamera(video, scope, control, { interval = 250, tries = 240 } = {}) {
+  const detector = await qrDetector(scope);
+  if (!detector) return { message: "no_scanner" };
+  const media = scope.navigator && scope.navigator.mediaDevices;
+  if (!media || typeof media.getUserMedia !== "function") return { message: "no_camera" };
+  let stream;
+  try {
+    stream = await media.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+  } catch (e) {
+    return { message: "no_camera" };
+  }
+  try {
+    video.srcObject = stream;
+    await video.play();
+    for (let i = 0; i < tries; i++) {
+      if (control.stopped) return { message: "stopped" };
+      if (video.readyState >= 2) {
+        const text = await qrTextIn(detector, video);
+        if (text !== null) return { text };
+      }
+      await new Promise((resolve) => scope.setTimeout(resolve, interval));
+    }
+    return { message: "no_code" };
+  } catch (e) {
+    return { message: "no_camera" };
+  } finally {
+    for (const track of stream.getTracks()) track.stop();
+    video.srcObject = null;
+  }
+}
+
+if (typeof module !== "undefined") {
+  module.exports = { verifyText, base45Decode, cborDecode, qrDetector, qrTextIn, scanPhoto, scanCamera };
+}
