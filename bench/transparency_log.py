@@ -4,16 +4,16 @@ Run: `python bench/transparency_log.py [--entries N] [--db sqlite|postgres|both|
 (default 10,000,000 entries, both databases). Not a test. Per database it prints, with
 pymerkle 7.0.0's SqliteTree beside each figure and the ratio:
 
-1. durable appends per second, one entry per transaction and 1,000 per transaction, on a
-   log that already holds N entries, through two paths over the same tables: the
-   application's (`services.entry_log`: ORM, one query per hash read, one
-   update_or_create per hash written) and bench/log_storage.py's (one query to lock the
-   head and read the right edge, one pipelined round trip to write); pymerkle appends the
-   same entry bodies (canonical JSON, ≈190 bytes) with append_entry / append_entries;
+1. durable appends per second, one entry per transaction (`services.entry_log`) and 1,000
+   per transaction (`services.entries_log`), on a log that already holds N entries, through
+   the application's storage (asylon.transparency.storage: one query to lock the head and
+   read the right edge, one pipelined round trip to write); pymerkle appends the same entry
+   bodies (canonical JSON, ≈190 bytes) with append_entry / append_entries;
 2. inclusion and consistency proofs at N entries, read from the stored hashes for the
    checkpoint's size (medians over random leaves and sizes, round trips included, warm
-   OS page cache): the application's services, the bench path (one query), and the bench
-   path with the hashes of levels ≥ 8 kept in the process; then their verification;
+   OS page cache): the application's services (one query per proof), and the same with the
+   hashes of levels ≥ 8 kept in the process (which the application does not do); then
+   their verification;
 3. cold start: a new process opens the stored log, answers an inclusion proof, reads the
    root and checks the proof; "after setup" starts once Python, Django and the modules are
    imported (so it leaves import time out), "from spawn" counts everything;
@@ -53,11 +53,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
 SAMPLES = 2_000  # random proofs per path
-APP_SAMPLES = 500  # the application's proof path reads one row per hash: fewer suffice
 SINGLE = 2_000  # entries appended one per transaction
 BATCH, BATCHES = 1_000, 10  # entries per transaction, transactions
 CACHED_LEVEL = 8  # a server process may keep every hash from this level up (tiles 1 and above)
@@ -210,8 +206,8 @@ def django_setup() -> None:
 
 
 def _sqlite_mmap(sender: object, connection: object, **_: object) -> None:
-    """Read SQLite through mmap (capped at 2 GiB by the library's build): a proof's ~25
-    index probes then cost no read() calls. Proposed for settings.py's init_command."""
+    """Read SQLite through a larger mmap than settings.py's: a proof's ~25 index probes at
+    10M entries then cost no read() calls."""
     if connection.vendor == "sqlite":  # type: ignore[attr-defined]
         connection.connection.execute(f"PRAGMA mmap_size={SQLITE_MMAP}")  # type: ignore[attr-defined]
 
@@ -219,12 +215,12 @@ def _sqlite_mmap(sender: object, connection: object, **_: object) -> None:
 def bulk_load(n: int, entries: Callable[[int], Iterator[bytes]] = records) -> float:
     """The N-entry log, hashed in memory and loaded in bulk; returns its seconds."""
     from django.db import connection, transaction
-    from log_storage import Tables
 
     from asylon.transparency.merkle import MerkleTree
     from asylon.transparency.models import LogHead
+    from asylon.transparency.storage import LogTables
 
-    t = Tables(connection)
+    t = LogTables()
     start = time.perf_counter()
     tree = MerkleTree()
     with transaction.atomic():
@@ -274,19 +270,18 @@ def stored_hashes(tree: object, n: int) -> Iterator[tuple[int, int, bytes]]:
 
 
 def proofs_ours(n: int, rng: random.Random) -> dict[str, float]:
-    """Proofs at size n read through bench/log_storage.py (without and with the upper levels
-    kept in the process) and through the application's services."""
-    from django.db import connection
-    from log_storage import Tables, consistency_proof, inclusion_proof, root
-
-    from asylon.transparency import services
+    """Proofs at size n through the application's services (one query each), and through its
+    storage with the hashes of levels ≥ CACHED_LEVEL kept in the process."""
+    from asylon.transparency import services, storage
     from asylon.transparency.merkle import leaf_hash, verify_consistency, verify_inclusion
 
-    t = Tables(connection)
-    _, top = root(t, n)
+    t = storage.LogTables()
+    top = storage.root_at(n)
     start = time.perf_counter()
-    cache = t.upper_levels(CACHED_LEVEL)
-    out: dict[str, float] = {"cache_load": time.perf_counter() - start, "cache_hashes": len(cache)}
+    with t.cursor() as cursor:
+        cursor.execute(f"SELECT level, {t.index}, hash FROM {t.hash} WHERE level >= {CACHED_LEVEL}")  # noqa: S608
+        kept = {(level, index): bytes(value) for level, index, value in cursor.fetchall()}
+    out: dict[str, float] = {"cache_load": time.perf_counter() - start, "cache_hashes": len(kept)}
 
     def select_one() -> None:
         with t.cursor() as cursor:
@@ -296,16 +291,28 @@ def proofs_ours(n: int, rng: random.Random) -> dict[str, float]:
     out["round_trip"] = statistics.median(timed(select_one) for _ in range(SAMPLES))
 
     def body(index: int) -> bytes:
-        with t.cursor() as cursor:
-            cursor.execute(f"SELECT body FROM {t.entry} WHERE {t.index} = {t.p}", [index])  # noqa: S608
-            return bytes(cursor.fetchone()[0])
+        return bytes(services.entry_get(index).body)
 
-    for suffix, kept in [("", None), ("_cached", cache)]:
+    def app_inclusion(index: int) -> list[bytes]:
+        return list(services.inclusion_proof(index, n).hashes)
+
+    def app_consistency(old: int) -> list[bytes]:
+        return list(services.consistency_proof(old, n).hashes)
+
+    paths = [
+        ("", app_inclusion, app_consistency),
+        (
+            "_cached",
+            lambda index: storage.inclusion_hashes(index, n, kept),
+            lambda old: storage.consistency_hashes(old, n, kept),
+        ),
+    ]
+    for suffix, inclusion, consistency in paths:
         gen, ver, longest = [], [], 0
         for index in (rng.randrange(n) for _ in range(SAMPLES)):
             leaf = leaf_hash(body(index))
             start = time.perf_counter()
-            proof = inclusion_proof(t, index, n, kept)
+            proof = inclusion(index)
             gen.append(time.perf_counter() - start)
             start = time.perf_counter()
             verify_inclusion(leaf, index, n, proof, top)
@@ -316,9 +323,9 @@ def proofs_ours(n: int, rng: random.Random) -> dict[str, float]:
 
         gen, ver, longest = [], [], 0
         for old in (rng.randint(1, n - 1) for _ in range(SAMPLES)):
-            _, old_root = root(t, old)
+            old_root = storage.root_at(old)
             start = time.perf_counter()
-            proof = consistency_proof(t, old, n, kept)
+            proof = consistency(old)
             gen.append(time.perf_counter() - start)
             start = time.perf_counter()
             verify_consistency(old, n, proof, old_root, top)
@@ -326,20 +333,6 @@ def proofs_ours(n: int, rng: random.Random) -> dict[str, float]:
             longest = max(longest, len(proof))
         out |= {f"consistency_gen{suffix}": statistics.median(gen), "consistency_ver": statistics.median(ver)}
         out["consistency_len"] = longest
-
-    gen = []
-    for index in (rng.randrange(n) for _ in range(APP_SAMPLES)):
-        start = time.perf_counter()
-        proof = services.inclusion_proof(index, n)
-        gen.append(time.perf_counter() - start)
-        verify_inclusion(leaf_hash(body(index)), index, n, list(proof.hashes), top)
-    out["app_inclusion_gen"] = statistics.median(gen)
-    gen = []
-    for old in (rng.randint(1, n - 1) for _ in range(APP_SAMPLES)):
-        start = time.perf_counter()
-        services.consistency_proof(old, n)
-        gen.append(time.perf_counter() - start)
-    out["app_consistency_gen"] = statistics.median(gen)
     return out
 
 
@@ -371,20 +364,12 @@ def cold_child(mode: str, n: int, index: int) -> None:
         pm_verify(tree.get_leaf(index + 1), tree.get_root(), proof)
     else:
         django_setup()
-        from django.db import connection
-        from log_storage import Tables, inclusion_proof, root
-
-        from asylon.transparency import services
+        from asylon.transparency import services, storage
 
         start = time.perf_counter()
-        if mode == "app":
-            hashes = list(services.inclusion_proof(index).hashes)
-            top = services._tree().root()
-            size = n
-        else:
-            t = Tables(connection)
-            size, top = root(t)
-            hashes = inclusion_proof(t, index, size)
+        proof = services.inclusion_proof(index)
+        hashes, size = list(proof.hashes), proof.size
+        top = storage.root_at(size)
         body = services.entry_get(index).body
         verify_inclusion(leaf_hash(bytes(body)), index, size, hashes, top)
     seconds = time.perf_counter() - start
@@ -394,15 +379,15 @@ def cold_child(mode: str, n: int, index: int) -> None:
 def monitor_ours(n: int) -> float:
     """Recompute the tree from every entry and check it against the signed checkpoint."""
     from django.db import connection, transaction
-    from log_storage import Tables
 
     from asylon.transparency.merkle import MerkleTree
     from asylon.transparency.models import Checkpoint
     from asylon.transparency.note import Checkpoint as CheckpointBody
     from asylon.transparency.note import open_note
     from asylon.transparency.services import LogKey
+    from asylon.transparency.storage import LogTables
 
-    t = Tables(connection)
+    t = LogTables()
     key = LogKey.load().signer.verifier_key
     note_text = Checkpoint.objects.order_by("-size").values_list("note", flat=True).first()
     start = time.perf_counter()
@@ -427,27 +412,20 @@ def monitor_ours(n: int) -> float:
 
 
 def appends_ours(vendor: str) -> dict[str, float]:
-    """Durable appends on top of the N-entry log, through both paths."""
+    """Durable appends on top of the N-entry log, through the application's services."""
     from django.db import connection, transaction
-    from log_storage import Tables, log_append, root
 
-    from asylon.transparency import services
+    from asylon.transparency import services, storage
     from asylon.transparency.merkle import MerkleTree
 
-    t = Tables(connection)
     counter = itertools.count()
 
-    def entry() -> tuple[dict[str, object], dict[str, object]]:
-        public, record = entry_fields(next(counter))
-        return public, record
-
-    def ours(count: int) -> None:
-        salts, bodies = entry_bodies(count)
-        log_append(t, "bench", bodies, salts)
-
-    def app(count: int) -> None:
+    def single(count: int) -> None:
         for _ in range(count):
-            services.entry_log("bench", *entry())
+            services.entry_log("bench", *entry_fields(next(counter)))
+
+    def batch(count: int) -> None:
+        services.entries_log("bench", [entry_fields(next(counter)) for _ in range(count)])
 
     def rate(path: Callable[[int], None], per: int, transactions: int) -> float:
         start = time.perf_counter()
@@ -463,21 +441,20 @@ def appends_ours(vendor: str) -> dict[str, float]:
         if mode:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA synchronous={mode}")
-        out[f"single_app{suffix}"] = rate(app, 1, SINGLE)
-        out[f"single_ours{suffix}"] = rate(ours, 1, SINGLE)
+        out[f"single{suffix}"] = rate(single, 1, SINGLE)
     if vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA synchronous=NORMAL")
-    out["batch_app"] = rate(app, BATCH, BATCHES)
-    out["batch_ours"] = rate(ours, BATCH, BATCHES)
-    # Both paths wrote into the one tree: the stored root must be the entries' root.
-    size, stored = root(t)
+    out["batch"] = rate(batch, BATCH, BATCHES)
+    # The stored root must be the entries' root.
+    size = storage.log_size()
+    t = storage.LogTables()
     with t.cursor() as cursor:
         cursor.execute(f"SELECT body FROM {t.entry} ORDER BY {t.index}")  # noqa: S608
         check = MerkleTree()
         for chunk in iter(lambda: cursor.fetchmany(50_000), []):
             check.append_many([bytes(row[0]) for row in chunk])
-    assert check.size == size and check.root() == stored, "appends left a tree the entries disagree with"
+    assert check.size == size and check.root() == storage.root_at(size), "appends left a tree the entries disagree"
     return out
 
 
@@ -507,8 +484,7 @@ def worker_ours(vendor: str, n: int, folder: Path) -> dict[str, float]:
         note(f"proofs done: {out}")
         connection.close()
         env = dict(os.environ)
-        out["cold_ours"], out["cold_ours_total"] = cold_start("ours", n, rng.randrange(n), env)
-        out["cold_app"], out["cold_app_total"] = cold_start("app", n, rng.randrange(n), env)
+        out["cold"], out["cold_total"] = cold_start("app", n, rng.randrange(n), env)
         out["monitor"] = monitor_ours(n)
         note(f"cold start and monitor done: {out}")
         out |= appends_ours(vendor)
@@ -658,35 +634,22 @@ def report(n: int, name: str, ours: dict[str, float], pm: dict[str, float], ex: 
         ahead_text = "" if ahead is None else f"{ahead:,.1f}×"
         print(f"  {what:<58}{fmt(value, unit):>13}{base_text:>14}{ahead_text:>10}  {goal_text:<12}{verdict}")
 
-    for suffix, label in [("", "")] + ([("_full", ", synchronous=FULL")] if "single_ours_full" in ours else []):
-        row(f"appends, 1 per commit{label}: bench path", ours[f"single_ours{suffix}"], pm["single"], "/s", 1_000)
-        row(f"appends, 1 per commit{label}: app (entry_log)", ours[f"single_app{suffix}"], pm["single"], "/s", 1_000)
-    row(f"appends, {BATCH:,} per commit: bench path", ours["batch_ours"], pm["batch"], "/s", 10_000)
-    row(f"appends, {BATCH:,} per commit: app (entry_log)", ours["batch_app"], pm["batch"], "/s", 10_000)
-    row("inclusion proof, generate: bench path", ours["inclusion_gen"], pm["inclusion_gen"], "µs", 100e-6)
-    row(
-        f"inclusion proof, generate: bench path, levels ≥{CACHED_LEVEL} kept",
-        ours["inclusion_gen_cached"],
-        pm["inclusion_gen"],
-        "µs",
-        100e-6,
-    )
-    row("inclusion proof, generate: app (services)", ours["app_inclusion_gen"], pm["inclusion_gen"], "µs", 100e-6)
+    for suffix, label in [("", "")] + ([("_full", ", synchronous=FULL")] if "single_full" in ours else []):
+        row(f"appends, 1 per commit{label} (entry_log)", ours[f"single{suffix}"], pm["single"], "/s", 1_000)
+    row(f"appends, {BATCH:,} per commit (entries_log)", ours["batch"], pm["batch"], "/s", 10_000)
+    row("inclusion proof, generate (services)", ours["inclusion_gen"], pm["inclusion_gen"], "µs", 100e-6)
+    row(f"  same, levels ≥{CACHED_LEVEL} kept in the process", ours["inclusion_gen_cached"], pm["inclusion_gen"], "µs")
     row("inclusion proof, verify", ours["inclusion_ver"], pm["inclusion_ver"], "µs")
-    row("consistency proof, generate: bench path", ours["consistency_gen"], pm["consistency_gen"], "µs", 100e-6)
+    row("consistency proof, generate (services)", ours["consistency_gen"], pm["consistency_gen"], "µs", 100e-6)
     row(
-        f"consistency proof, generate: bench path, levels ≥{CACHED_LEVEL} kept",
+        f"  same, levels ≥{CACHED_LEVEL} kept in the process",
         ours["consistency_gen_cached"],
         pm["consistency_gen"],
         "µs",
-        100e-6,
     )
-    row("consistency proof, generate: app", ours["app_consistency_gen"], pm["consistency_gen"], "µs", 100e-6)
     row("consistency proof, verify", ours["consistency_ver"], pm["consistency_ver"], "µs")
-    row("cold start, after setup: bench path", ours["cold_ours"], pm["cold"], "s", 1.0)
-    row("cold start, after setup: app", ours["cold_app"], pm["cold"], "s", 1.0)
-    row("cold start, from spawn: bench path", ours["cold_ours_total"], pm["cold_total"], "s")
-    row("cold start, from spawn: app", ours["cold_app_total"], pm["cold_total"], "s")
+    row("cold start, after setup", ours["cold"], pm["cold"], "s", 1.0)
+    row("cold start, from spawn", ours["cold_total"], pm["cold_total"], "s")
     scale = 1e6 / n
     row("monitor catch-up, per million entries", ours["monitor"] * scale, pm["monitor"] * scale, "s", 10.0)
     if ex:
@@ -699,7 +662,7 @@ def report(n: int, name: str, ours: dict[str, float], pm: dict[str, float], ex: 
             10,
         )
     print(
-        f"  proofs: median of {SAMPLES:,} (bench path), {APP_SAMPLES} (app), pymerkle {pm['inclusion_n']:.0f}"
+        f"  proofs: median of {SAMPLES:,}, pymerkle {pm['inclusion_n']:.0f}"
         f" inclusion / {pm['consistency_n']:.0f} consistency in {PYMERKLE_BUDGET_S:.0f} s each;"
         f" ≤{ours['inclusion_len']:.0f} / ≤{ours['consistency_len']:.0f} hashes. pymerkle's first root"
         f" {pm['first_root']:.2f} s; its monitor rebuilt {min(n, PYMERKLE_MONITOR):,} entries."
@@ -740,7 +703,7 @@ def main() -> None:
     parser.add_argument("--memory", action="store_true", help="also the in-memory figures of the core")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--worker", choices=["sqlite", "postgresql", "pymerkle", "export"], help=argparse.SUPPRESS)
-    parser.add_argument("--cold", choices=["ours", "app", "pymerkle"], help=argparse.SUPPRESS)
+    parser.add_argument("--cold", choices=["app", "pymerkle"], help=argparse.SUPPRESS)
     parser.add_argument("--index", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)

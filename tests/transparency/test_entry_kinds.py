@@ -270,10 +270,10 @@ def test_a_record_and_its_entry_are_written_together_or_not_at_all(world, staff,
 
     def append_then_fail(entry_kind, *args, **kwargs):
         # The entry is appended, tree and head included; then the transaction fails.
-        entry = append(entry_kind, *args, **kwargs)
+        index = append(entry_kind, *args, **kwargs)
         if entry_kind == kind:
-            raise Boom(entry.index)
-        return entry
+            raise Boom(index)
+        return index
 
     monkeypatch.setattr(log, "entry_log", append_then_fail)
     with pytest.raises(Boom):

@@ -19,7 +19,10 @@ from asylon.transparency.merkle import (
     SizeOutOfRange,
     TileRef,
     changed_tiles,
+    consistency_nodes,
+    inclusion_nodes,
     leaf_hash,
+    root_nodes,
     verify_consistency,
     verify_inclusion,
 )
@@ -386,6 +389,40 @@ def test_consistency_proofs_are_the_rfc_subproof_and_verify(tree, sizes_, data):
             verify_consistency(old, new, proof, old_root, naive_mth(0, new - 1))
     with pytest.raises(InvalidProof):
         verify_consistency(old, new, proof, SOME_HASH, new_root)
+
+
+class ReadsRecorded:
+    """A store that remembers every hash the tree read from it."""
+
+    def __init__(self, tree: MerkleTree) -> None:
+        self.tree = tree
+        self.read: list[tuple[int, int]] = []
+
+    def get(self, level: int, index: int) -> bytes:
+        self.read.append((level, index))
+        return self.tree._store.get(level, index)
+
+    def size(self) -> int:
+        return self.tree.size
+
+
+@given(size_pairs(), st.data())
+def test_a_proof_reads_exactly_the_nodes_named_before_it_is_built(tree, sizes_, data):
+    # The database store fetches these lists in one query each; a read outside them would
+    # be a hash missing from the fetched set, so the lists must be exact.
+    old, new = sizes_
+    store = ReadsRecorded(tree)
+    recorded = MerkleTree(store)  # type: ignore[arg-type]
+    recorded.root(new)
+    assert sorted(set(store.read)) == sorted(root_nodes(new))
+    store.read.clear()
+    recorded.consistency_proof(old, new)
+    assert sorted(set(store.read)) == sorted(consistency_nodes(old, new))
+    if new:
+        index = data.draw(st.integers(0, new - 1))
+        store.read.clear()
+        recorded.inclusion_proof(index, new)
+        assert sorted(set(store.read)) == sorted(inclusion_nodes(index, new))
 
 
 @given(st.lists(st.integers(0, 70), max_size=12))

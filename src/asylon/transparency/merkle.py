@@ -230,43 +230,83 @@ class MerkleTree:
             raise HashMissing(f"the store lacks the hash at level {level}, index {index}") from missing
 
     def _path(self, level: int, index: int, size: int) -> list[bytes]:
-        """Siblings of node (level, index) up to the root of D[0:size], lowest first.
-
-        A sibling wholly beyond `size` does not exist in the RFC's tree (the node is promoted
-        unchanged), a sibling straddling `size` is the one incomplete subtree and is folded.
-        """
-        path: list[bytes] = []
-        top = (size - 1).bit_length()
-        while level < top:
-            sibling = index ^ 1
-            start = sibling << level
-            if start < size:
-                if start + (1 << level) <= size:
-                    path.append(self._get(level, sibling))
-                else:
-                    path.append(self._range_hash(start, size))
-            level += 1
-            index >>= 1
-        return path
+        """Siblings of node (level, index) up to the root of D[0:size], lowest first
+        (the hashes `path_nodes` names, a straddling sibling folded from its pieces)."""
+        return [
+            self._fold(piece) if isinstance(piece, list) else self._get(*piece)
+            for piece in _path_pieces(level, index, size)
+        ]
 
     def _range_hash(self, start: int, end: int) -> bytes:
-        """MTH(D[start:end]) where start is aligned to the largest power of two ≤ end - start.
+        """MTH(D[start:end]) where start is aligned to the largest power of two ≤ end - start."""
+        return self._fold(range_nodes(start, end))
 
-        Such a range splits into complete subtrees of decreasing size (the binary digits of
-        its length); RFC 9162's recursion pairs them from the right.
-        """
-        pieces: list[bytes] = []
-        position, remaining = start, end - start
-        while remaining:
-            level = remaining.bit_length() - 1
-            assert position & ((1 << level) - 1) == 0, (start, end)
-            pieces.append(self._get(level, position >> level))
-            position += 1 << level
-            remaining -= 1 << level
-        h = pieces.pop()
-        while pieces:
-            h = node_hash(pieces.pop(), h)
+    def _fold(self, pieces: Sequence[Node]) -> bytes:
+        """RFC 9162's recursion over complete subtrees of decreasing size pairs them from the right."""
+        hashes = [self._get(level, index) for level, index in pieces]
+        h = hashes.pop()
+        while hashes:
+            h = node_hash(hashes.pop(), h)
         return h
+
+
+Node = tuple[int, int]  # (level, index): the complete subtree of 2^level leaves from index·2^level
+
+
+def range_nodes(start: int, end: int) -> list[Node]:
+    """The complete subtrees D[start:end] splits into, largest first (the binary digits of its
+    length); start must be aligned to the largest of them."""
+    nodes: list[Node] = []
+    position, remaining = start, end - start
+    while remaining:
+        level = remaining.bit_length() - 1
+        assert position & ((1 << level) - 1) == 0, (start, end)
+        nodes.append((level, position >> level))
+        position += 1 << level
+        remaining -= 1 << level
+    return nodes
+
+
+def _path_pieces(level: int, index: int, size: int) -> list[Node | list[Node]]:
+    """Each sibling on the way up from (level, index) in D[0:size]: a stored node, or the pieces
+    of the one sibling that straddles `size`. A sibling wholly beyond `size` does not exist in
+    the RFC's tree (the node is promoted unchanged)."""
+    pieces: list[Node | list[Node]] = []
+    top = (size - 1).bit_length()
+    while level < top:
+        sibling = index ^ 1
+        start = sibling << level
+        if start < size:
+            pieces.append((level, sibling) if start + (1 << level) <= size else range_nodes(start, size))
+        level += 1
+        index >>= 1
+    return pieces
+
+
+def path_nodes(level: int, index: int, size: int) -> list[Node]:
+    return [
+        node for piece in _path_pieces(level, index, size) for node in (piece if isinstance(piece, list) else [piece])
+    ]
+
+
+def inclusion_nodes(index: int, size: int) -> list[Node]:
+    """Every stored hash `MerkleTree.inclusion_proof(index, size)` reads: a store can fetch
+    them in one query before the proof is built."""
+    return path_nodes(0, index, size)
+
+
+def consistency_nodes(old_size: int, size: int) -> list[Node]:
+    """Every stored hash `MerkleTree.consistency_proof(old_size, size)` reads."""
+    if old_size in (0, size):
+        return []
+    level = (old_size & -old_size).bit_length() - 1
+    index = (old_size - 1) >> level
+    return ([(level, index)] if index else []) + path_nodes(level, index, size)
+
+
+def root_nodes(size: int) -> list[Node]:
+    """Every stored hash `MerkleTree.root(size)` reads; also the right edge an append builds on."""
+    return range_nodes(0, size)
 
 
 def changed_tiles(old_size: int, new_size: int) -> list[TileRef]:

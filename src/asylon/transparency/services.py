@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,9 +36,10 @@ from django.utils import timezone
 
 from asylon.dataprotection import runtime
 from asylon.dataprotection.blind import blind_index
+from asylon.transparency import storage
 from asylon.transparency.bundle import bundle_make
 from asylon.transparency.merkle import HashMissing, MemoryHashStore, MerkleTree
-from asylon.transparency.models import Checkpoint, Cosignature, LogEntry, LogHash, LogHead
+from asylon.transparency.models import Checkpoint, Cosignature, LogEntry, LogHash
 from asylon.transparency.note import Checkpoint as CheckpointBody
 from asylon.transparency.note import Note, NoteError, NoteSigner, VerifierKey, open_note, sign_note
 
@@ -61,40 +62,6 @@ def pseudonym(kind: str, identifier: object) -> str:
     return blind_index(runtime.keyring(), f"log-{kind}", str(identifier))[:16]
 
 
-class DatabaseHashStore:
-    """The tree's HashStore in the database. An append holds the LogHead lock; a reader needs
-    none, since a hash, once committed, never changes."""
-
-    def __init__(self, head: LogHead) -> None:
-        self.head = head
-        self.cache: dict[tuple[int, int], bytes] = {}
-
-    def get(self, level: int, index: int) -> bytes:
-        key = (level, index)
-        if key not in self.cache:
-            row = LogHash.objects.filter(level=level, index=index).values_list("hash", flat=True).first()
-            if row is None:
-                raise HashMissing(f"no hash at level {level}, index {index}")
-            self.cache[key] = bytes(row)
-        return self.cache[key]
-
-    def put(self, level: int, index: int, value: bytes) -> None:
-        LogHash.objects.update_or_create(level=level, index=index, defaults={"hash": value})
-        self.cache[(level, index)] = value
-
-    def size(self) -> int:
-        return self.head.size
-
-    def set_size(self, size: int) -> None:
-        self.head.size = size
-        self.head.save(update_fields=["size"])
-
-
-def _head() -> LogHead:
-    head = LogHead.objects.select_for_update().filter(pk=1).first()
-    return head or LogHead.objects.create(pk=1, size=0)
-
-
 def commitment(salt: bytes, record: dict[str, Any]) -> str:
     return hashlib.sha256(salt + canonical(record)).hexdigest()
 
@@ -110,17 +77,25 @@ def entry_log(
     *,
     record_id: int | None = None,
     event_id: int | None = None,
-) -> LogEntry:
-    """Append one entry: `public` as published, committing to the private `record`.
+) -> int:
+    """Append one entry: `public` as published, committing to the private `record`; returns its index.
 
     Called inside the record's own transaction, so that neither exists without the other;
-    the LogHead lock taken here serializes appends.
+    the LogHead lock taken in `storage.log_append` serializes appends.
     """
-    assert transaction.get_connection().in_atomic_block, "an entry is appended in its record's transaction"
     salt = secrets.token_bytes(32)
     body = entry_body(kind, public, record, salt)
-    index = MerkleTree(DatabaseHashStore(_head())).append(body)
-    return LogEntry.objects.create(index=index, kind=kind, body=body, event_id=event_id, record_id=record_id, salt=salt)
+    return storage.log_append([storage.NewEntry(kind, body, salt, event_id, record_id)])[0]
+
+
+def entries_log(kind: str, entries: Sequence[tuple[dict[str, Any], dict[str, Any]]]) -> range:
+    """Append many entries of one kind, each (public, record), in one round trip: for a
+    transaction that writes many records at once. Returns their indices."""
+    new = []
+    for public, record in entries:
+        salt = secrets.token_bytes(32)
+        new.append(storage.NewEntry(kind, entry_body(kind, public, record, salt), salt))
+    return storage.log_append(new)
 
 
 def _day(at: datetime) -> str:
@@ -174,7 +149,7 @@ def event_body(event: Any, salt: bytes) -> bytes:
     return entry_body("event", event_public(event), event_record(event), salt)
 
 
-def event_log(event: Any) -> LogEntry:
+def event_log(event: Any) -> int:
     """Append the event's entry; called inside the event's own transaction, so neither exists alone."""
     return entry_log("event", event_public(event), event_record(event), event_id=event.pk)
 
@@ -216,10 +191,11 @@ def disclosure_body(export: Any, salt: bytes) -> bytes:
 
 def disclosure_log(export: Any) -> LogEntry:
     """Append an export's entry, in the export's own transaction; the caller links the two."""
-    return entry_log("disclosure", disclosure_public(export), disclosure_record(export))
+    index = entry_log("disclosure", disclosure_public(export), disclosure_record(export))
+    return LogEntry.objects.get(index=index)
 
 
-def document_log(document: Document, *, action: str, actor_id: int | None, at: datetime) -> LogEntry:
+def document_log(document: Document, *, action: str, actor_id: int | None, at: datetime) -> int:
     """Append a document's issuance or revocation ("issued", "revoked") in the transaction that
     writes it. The person and each of their cases appear by pseudonym, so that a monitor can
     check from the log alone that no applicant is left without a valid document."""
@@ -256,7 +232,7 @@ def document_log(document: Document, *, action: str, actor_id: int | None, at: d
     return entry_log("document", public, record, record_id=document.pk)
 
 
-def listing_log(listing: NoReturnListing, *, action: str, actor_id: int | None, at: datetime) -> LogEntry:
+def listing_log(listing: NoReturnListing, *, action: str, actor_id: int | None, at: datetime) -> int:
     """A country put on ("listed") or taken off ("delisted") the no-return register."""
     public = {"action": action, "country": listing.country, "actor": _actor(actor_id), "day": _day(at)}
     record = {
@@ -273,7 +249,7 @@ def listing_log(listing: NoReturnListing, *, action: str, actor_id: int | None, 
     return entry_log("register", public, record, record_id=listing.pk)
 
 
-def attestation_log(attestation: Attestation, *, at: datetime) -> LogEntry:
+def attestation_log(attestation: Attestation, *, at: datetime) -> int:
     """A monitor's attestation on a listed country: the step towards its delisting."""
     public = {
         "action": "attestation",
@@ -294,7 +270,7 @@ def attestation_log(attestation: Attestation, *, at: datetime) -> LogEntry:
     return entry_log("register", public, record)
 
 
-def disclosure_decision_log(disclosure: Disclosure, *, origins: Iterable[str], at: datetime) -> LogEntry:
+def disclosure_decision_log(disclosure: Disclosure, *, origins: Iterable[str], at: datetime) -> int:
     """A disclosure request as the guard answered it (refused, pending), or as it was decided
     (approved, rejected). `origins` are the countries the origin guard protects for it.
 
@@ -360,12 +336,12 @@ class LogKey:
 
 @transaction.atomic
 def checkpoint_sign(at: datetime | None = None) -> Checkpoint:
-    head = _head()
-    tree = MerkleTree(DatabaseHashStore(head))
-    root = tree.root()
-    body = CheckpointBody(origin=settings.ASYLON_LOG_ORIGIN, size=head.size, root=root).text()
+    # A committed hash never changes, so the size and then its hashes need no lock.
+    size = storage.log_size()
+    root = storage.root_at(size)
+    body = CheckpointBody(origin=settings.ASYLON_LOG_ORIGIN, size=size, root=root).text()
     note = str(sign_note(body, LogKey.load().signer))
-    return Checkpoint.objects.create(size=head.size, root=root, note=note, signed_at=at or timezone.now())
+    return Checkpoint.objects.create(size=size, root=root, note=note, signed_at=at or timezone.now())
 
 
 @dataclass(frozen=True)
@@ -407,8 +383,12 @@ def log_audit() -> list[Finding]:
         if public.get("commitment") != commitment(bytes(entry.salt), event_record(event)):
             findings.append(Finding(entry.index, f"the event it records (id {entry.event_id}) was altered"))
     findings += _stored_hash_findings(recomputed, memory.size)
-    stored = MerkleTree(DatabaseHashStore(LogHead.objects.filter(pk=1).first() or LogHead(size=0)))
-    if stored.size != memory.size or (memory.size and stored.root() != memory.root()):
+    stored_size = storage.log_size()
+    try:
+        stored_root = storage.root_at(stored_size)
+    except HashMissing:
+        stored_root = None
+    if stored_size != memory.size or (memory.size and stored_root != memory.root()):
         findings.append(Finding(None, "the stored tree does not match the entries"))
     for event_id in sorted(set(events) - set(logged)):
         event = events[event_id]
@@ -481,12 +461,6 @@ def _not_found(what: str) -> Exception:
     return NotFound(what)
 
 
-def _tree() -> MerkleTree:
-    """The tree as last committed, for reading."""
-    head = LogHead.objects.filter(pk=1).first() or LogHead(size=0)
-    return MerkleTree(DatabaseHashStore(head))
-
-
 @dataclass(frozen=True)
 class InclusionProof:
     index: int
@@ -510,28 +484,32 @@ class ConsistencyProof:
 def inclusion_proof(index: int, size: int | None = None) -> InclusionProof:
     """RFC 9162 inclusion proof of entry `index` in the tree of `size` (default: the whole log),
     read from the stored subtree hashes."""
-    tree = _tree()
-    n = tree.size if size is None else size
-    if not 0 <= n <= tree.size:
-        raise _invalid({"size": f"The log holds {tree.size} entries; {n} is not a size it had."})
+    n = storage.log_size() if size is None else size
+    if n < 0:
+        raise _invalid({"size": f"{n} is not a size the log had."})
     if not 0 <= index < n:
         raise _invalid({"index": f"There is no entry {index} in a tree of {n} entries."})
-    return InclusionProof(index, n, tuple(tree.inclusion_proof(index, n)))
+    try:
+        return InclusionProof(index, n, tuple(storage.inclusion_hashes(index, n)))
+    except storage.BeyondTheLog as beyond:
+        raise _invalid({"size": f"The log holds {beyond.held} entries; {n} is not a size it had."}) from None
 
 
 def consistency_proof(old: int, new: int) -> ConsistencyProof:
     """RFC 9162 proof that the tree of `new` entries extends the tree of `old` entries."""
-    tree = _tree()
-    if not 0 <= new <= tree.size:
-        raise _invalid({"new": f"The log holds {tree.size} entries; {new} is not a size it had."})
+    if new < 0:
+        raise _invalid({"new": f"{new} is not a size the log had."})
     if not 0 <= old <= new:
         raise _invalid({"old": f"The old size must be between 0 and {new}."})
-    return ConsistencyProof(old, new, tuple(tree.consistency_proof(old, new)))
+    try:
+        return ConsistencyProof(old, new, tuple(storage.consistency_hashes(old, new)))
+    except storage.BeyondTheLog as beyond:
+        raise _invalid({"new": f"The log holds {beyond.held} entries; {new} is not a size it had."}) from None
 
 
 def entry_get(index: int) -> LogEntry:
     # Bounded first: an index past the log is not found, however large.
-    entry = LogEntry.objects.filter(index=index).first() if 0 <= index < _tree().size else None
+    entry = LogEntry.objects.filter(index=index).first() if 0 <= index < storage.log_size() else None
     if entry is None:
         raise _not_found(f"log entry {index}")
     return entry
@@ -613,7 +591,7 @@ def _covering_checkpoint(index: int) -> Checkpoint:
 def proof_bundle(entry: LogEntry) -> dict[str, Any]:
     """An offline proof of the entry (asylon.transparency.bundle), checked with the log's key."""
     checkpoint = _covering_checkpoint(entry.index)
-    proof = _tree().inclusion_proof(entry.index, checkpoint.size)
+    proof = storage.inclusion_hashes(entry.index, checkpoint.size)
     return bundle_make(bytes(entry.body), entry.index, proof, checkpoint_note(checkpoint))
 
 
