@@ -5,7 +5,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from asylon.matching.generator import dprk, english, mccune_reischauer
-from asylon.matching.names import fold, keys, readings, romanize, south, strip_marks
+from asylon.matching.names import (
+    Reading,
+    fold,
+    hangul_forms,
+    keys,
+    reading_sets,
+    readings,
+    romanize,
+    south,
+    strip_marks,
+)
 
 SAME_PERSON = [
     ("김정은", "金正恩", "Kim Jong Un", "Kim Jong-un", "Jong-un Kim", "Kim Chŏngŭn", "KIM JONGUN"),
@@ -89,3 +99,36 @@ def test_a_hangul_name_meets_its_mccune_reischauer_and_dprk_spellings(surname, g
 
 def test_passport_spellings_fold_to_the_reading():
     assert _shared("정영희", f"Jung {english('영희')}")
+
+
+def test_a_hyphenated_first_token_is_the_given_name_even_beside_an_unknown_surname():
+    assert readings("Jun-dong Km") == {Reading("km", fold("jundong"))}
+    assert {r.surname for r in readings("Il-jun Choi")} <= {"co", "coe"}
+
+
+def test_pinyin_guesses_are_kept_apart_from_the_name_as_written():
+    written, guessed = reading_sets("JIN ZHENGEN")
+    assert Reading("kim", "coNun") in guessed
+    assert Reading("kim", "coNun") not in written
+    assert written  # the spelling itself is kept: it meets an official's pinyin beside the characters
+
+
+def test_a_written_hint_maps_pinyin_surnames_without_guessing_given_names():
+    written, guessed = reading_sets("Piao Chunzhong", "written")
+    assert {r.surname for r in written} == {"pak"}
+    assert guessed == frozenset()
+
+
+def test_a_pinyin_given_name_is_read_through_every_common_reading_of_its_syllables():
+    _, guessed = reading_sets("Quan Yuzhu", "pinyin")
+    assert {"kon", "con"} <= {r.surname for r in guessed}  # 권 or 전
+    assert any(r.given == fold(romanize("옥주")) for r in guessed)  # 玉 yu is 옥
+
+
+def test_hangul_forms_tell_apart_names_that_fold_together():
+    assert hangul_forms("崔远定") == {"최원정"}
+    assert hangul_forms("崔远青") == {"최원청"}
+    assert fold(romanize("원정")) == fold(romanize("원청"))  # why the Hangul is compared too
+    assert hangul_forms("金正恩") == hangul_forms("김정은") == hangul_forms("정은 김") == {"김정은"}
+    assert hangul_forms("리설주") == hangul_forms("李雪主") == {"이설주"}
+    assert hangul_forms("Kim Jong Un") == frozenset()

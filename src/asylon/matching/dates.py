@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,10 +22,13 @@ class PartialDate:
 
 class DateEvidence(StrEnum):
     EXACT = "exact"
-    COMPATIBLE = "compatible"  # equal where both are known; one side partial
+    COMPATIBLE = "compatible"  # equal where both are known, the month among them; one side partial
+    YEAR_ONLY = "year_only"  # one side gives only the year, and it agrees
     SWAPPED = "swapped"  # day and month exchanged (a US-style writer)
-    NEAR = "near"  # a day off, or a lunar-calendar birthday 20–50 days later
+    NEAR = "near"  # a day off
+    LUNAR = "lunar"  # 20–50 days apart: a lunar-calendar birthday written as a solar date
     YEAR_OFF = "year_off"
+    PARTIAL_NEAR = "partial_near"  # one side partial and a year (or, same year, a month) off by one
     CONFLICT = "conflict"
     MISSING = "missing"
 
@@ -47,21 +51,24 @@ def _valid(year: int, month: int | None, day: int | None) -> PartialDate | None:
     return PartialDate(year, month, day)
 
 
+@functools.lru_cache(maxsize=131072)
 def parse(text: str) -> PartialDate:
     """19850312, 1985-03-12, 12/03/1985 (day first), 03/1985, 1985-03, 1985, 1985年3月12日."""
     text = (text or "").strip()
     found: PartialDate | None = None
+    # The first reading that is a real date wins: "1991-03" also fits year-month-day with its
+    # separators left out (1991, 0, 3), which is no date, so it falls through to year-month.
     if m := _YMD.match(text):
         found = _valid(int(m[1]), int(m[2]), int(m[3]))
-    elif m := _DMY.match(text):
+    if not found and (m := _DMY.match(text)):
         day, month = int(m[1]), int(m[2])
         # 03/12/1985 is ambiguous; a month above 12 says the writer put the month first.
         found = _valid(int(m[3]), month, day) or _valid(int(m[3]), day, month)
-    elif m := _MY.match(text):
+    if not found and (m := _MY.match(text)):
         found = _valid(int(m[2]), int(m[1]), None)
-    elif m := _YM.match(text):
+    if not found and (m := _YM.match(text)):
         found = _valid(int(m[1]), int(m[2]), None)
-    elif m := _Y.match(text):
+    if not found and (m := _Y.match(text)):
         found = _valid(int(m[1]), None, None)
     return found or PartialDate()
 
@@ -82,19 +89,29 @@ def compare(a: PartialDate, b: PartialDate) -> DateEvidence:
         if (a.year, a.month, a.day) == (b.year, b.day, b.month):
             return DateEvidence.SWAPPED
         gap = abs((da - db).days)
-        if gap <= 1 or 20 <= gap <= 50:
+        if gap <= 1:
             return DateEvidence.NEAR
+        if 20 <= gap <= 50:
+            return DateEvidence.LUNAR
         if (a.month, a.day) == (b.month, b.day) and abs((a.year or 0) - (b.year or 0)) == 1:
             return DateEvidence.YEAR_OFF
         return DateEvidence.CONFLICT
     pairs = ((a.year, b.year), (a.month, b.month), (a.day, b.day))
     if all(x is None or y is None or x == y for x, y in pairs):
-        return DateEvidence.COMPATIBLE
-    if a.year is not None and b.year is not None and abs(a.year - b.year) == 1 and (a.month, b.month) != (None, None):
-        return DateEvidence.YEAR_OFF if a.month == b.month else DateEvidence.CONFLICT
+        return DateEvidence.COMPATIBLE if a.month is not None and b.month is not None else DateEvidence.YEAR_ONLY
+    year_gap = abs((a.year or 0) - (b.year or 0))
+    if year_gap == 1 and a.month is not None and a.month == b.month:
+        return DateEvidence.YEAR_OFF
+    # A year written a year off, or a lunar birthday a month later, seen by a writer who gave
+    # only the year or the month: weaker than agreement, far from a conflict.
+    if year_gap == 1 and (a.month is None or b.month is None):
+        return DateEvidence.PARTIAL_NEAR
+    if year_gap == 0 and a.month is not None and b.month is not None and abs(a.month - b.month) == 1:
+        return DateEvidence.PARTIAL_NEAR
     return DateEvidence.CONFLICT
 
 
+@functools.lru_cache(maxsize=65536)
 def blocking_parts(d: PartialDate) -> tuple[str, str]:
     """Year, and the unordered pair of day and month: a swap keeps both."""
     year = str(d.year) if d.year else ""

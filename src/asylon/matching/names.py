@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from asylon.matching.pinyin_readings import READINGS
 from asylon.matching.surnames import SURNAMES, Surname
@@ -30,7 +31,7 @@ _FINALS = (
 )
 _IOTIZED = frozenset({2, 3, 6, 7, 12, 17, 20})  # ya yae yeo ye yo yu i: the initial-sound law's vowels
 _RIEUL, _NIEUN, _IEUNG = 5, 2, 11
-MAX_KEYS = 48  # a pinyin given name can be read many ways; beyond this the key adds noise, not recall
+MAX_KEYS = 96  # a pinyin given name can be read many ways; beyond this the key adds noise, not recall
 
 _FOLD = re.compile(r"tch|ch|sh|kh|th|ph|rh|wh|ng|eo|eu|oo|ee|ae|ai|oi|wo|ou|ui|yi|[a-z]")
 _FOLDED = {
@@ -102,9 +103,9 @@ def coarse(key: str) -> str:
     return key.translate(_COARSE)
 
 
-@dataclass(frozen=True, order=True)
-class Reading:
-    """One way to read a name: surname and given name as folded skeletons."""
+class Reading(NamedTuple):
+    """One way to read a name: surname and given name as folded skeletons (a tuple: a million
+    records make millions of them)."""
 
     surname: str
     given: str
@@ -157,10 +158,12 @@ BY_LATIN = _by_latin()
 BY_PINYIN = _by_pinyin()
 
 
+@functools.cache
 def surname_key(entry: Surname) -> str:
     return fold(romanize(entry.hangul))
 
 
+@functools.lru_cache(maxsize=65536)
 def given_key(hangul: str) -> str:
     return fold(romanize(south(hangul)))
 
@@ -198,7 +201,7 @@ def _readings_from_hangul(text: str) -> set[Reading]:
 
 
 def _readings_from_hanzi(text: str) -> set[Reading]:
-    joined = "".join(c for c in text if is_han(c))
+    joined = _NOT_HAN.sub("", text)
     out: set[Reading] = set()
     for size in (2, 1):
         for entry in BY_HANZI.get(joined[:size], []) if len(joined) > size else []:
@@ -223,69 +226,129 @@ def pinyin_splits(token: str) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(out, key=len)[:3])
 
 
-def _pinyin_given(tokens: list[str]) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def _guesses(surnames: tuple[str, ...], given: str) -> frozenset[Reading]:
+    givens = _pinyin_given_keys(given)
+    return frozenset(Reading(s, g) for s in surnames for g in givens)
+
+
+@functools.lru_cache(maxsize=65536)
+def _pinyin_given_keys(joined: str) -> frozenset[str]:
+    """The Korean readings a pinyin given name can have, likeliest first up to MAX_KEYS: every
+    reading of every syllable, ranked by how common each reading is for its syllable."""
+    ranked: list[tuple[int, str]] = []
+    for split in pinyin_splits(joined):
+        # Past the tenth reading of a syllable the characters are rare in names.
+        choices = [list(enumerate(READINGS[s][:10])) for s in split]
+        if math.prod(len(c) for c in choices) > 1000:
+            choices = [c[:5] for c in choices]
+        ranked.extend(
+            (sum(rank for rank, _ in combo), "".join(syllable for _, syllable in combo))
+            for combo in itertools.product(*choices)
+        )
+    ranked.sort()
     keys: set[str] = set()
-    for split in pinyin_splits("".join(tokens)):
-        choices = [READINGS[s][:4] for s in split]
-        for combo in itertools.product(*choices):
-            keys.add(given_key("".join(combo)))
-            if len(keys) >= MAX_KEYS:
-                return keys
-    return keys
+    for _, hangul in ranked:
+        keys.add(given_key(hangul))
+        if len(keys) >= MAX_KEYS:
+            break
+    return frozenset(keys)
 
 
-def _readings_from_latin(text: str, hint: str | None) -> set[Reading]:
+def _readings_from_latin(text: str, hint: str | None) -> tuple[set[Reading], set[Reading]]:
+    """Readings as written, and readings guessed from pinyin (a Chinese list copied in Latin)."""
     tokens = [t.lower() for t in re.split(r"[\s,]+", strip_marks(text)) if t]
     tokens = [re.sub(r"[^a-z-]", "", t) for t in tokens]
     tokens = [t for t in tokens if t.strip("-")]
-    if not tokens:
-        return set()
     out: set[Reading] = set()
+    guessed: set[Reading] = set()
+    if not tokens:
+        return out, guessed
     if len(tokens) == 1:
         parts = tokens[0].split("-")
         tokens = parts if len(parts) > 1 else tokens
     orders = [(tokens[0], tokens[1:])]
     if len(tokens) > 1 and "-" not in tokens[-1]:
         orders.append((tokens[-1], tokens[:-1]))
+    if len(tokens) == 2 and "-" in tokens[0] and "-" not in tokens[1]:
+        orders = [(tokens[1], tokens[:1])]  # Jun-dong Km: a hyphenated token is a given name
     for sur, rest in orders:
         plain = sur.replace("-", "")
         entries = BY_LATIN.get(fold(plain), [])
         pinyin_entries = BY_PINYIN.get(plain, []) if hint != "latin" else []
-        if sur is tokens[-1] and len(tokens) > 1 and not entries and not pinyin_entries:
+        if sur is tokens[-1] and len(orders) > 1 and not entries and not pinyin_entries:
             continue  # a last token that is no surname is a given-name syllable
         given = fold("".join(rest))
-        for entry in entries:
+        for entry in entries or pinyin_entries:
             out.add(Reading(surname_key(entry), given))
         if not entries and not pinyin_entries:
             out.add(Reading(fold(plain), given))
-        if pinyin_entries or hint == "pinyin":
-            givens = _pinyin_given([t.replace("-", "") for t in rest])
-            sur_keys = [surname_key(e) for e in pinyin_entries] or [fold(plain)]
-            out.update(Reading(s, g) for s in sur_keys for g in givens)
-    return out
+        if (pinyin_entries and hint != "written") or hint == "pinyin":
+            sur_keys = tuple(surname_key(e) for e in pinyin_entries) or (fold(plain),)
+            guessed |= _guesses(sur_keys, "".join(t.replace("-", "") for t in rest))
+    return out, guessed - out
+
+
+_HANGUL_OR_HAN = re.compile("[가-힣\u3400-\u9fff\uf900-\ufaff]")
+_NOT_HAN = re.compile("[^\u3400-\u9fff\uf900-\ufaff]+")
+_NOT_HANGUL_OR_SPACE = re.compile(r"[^가-힣\s]+")
 
 
 def script_of(text: str) -> str:
-    for char in text:
-        if is_hangul_syllable(char):
-            return "hangul"
-        if is_han(char):
-            return "hanzi"
-    return "latin"
+    """The script of the first Hangul syllable or Chinese character; Latin if there is none."""
+    found = _HANGUL_OR_HAN.search(text)
+    if found is None:
+        return "latin"
+    return "hangul" if is_hangul_syllable(found.group()) else "hanzi"
 
 
 @functools.lru_cache(maxsize=262144)
-def readings(name: str, hint: str | None = None) -> frozenset[Reading]:
-    """Every plausible (surname, given name) reading of a name, as folded skeletons."""
+def reading_sets(name: str, hint: str | None = None) -> tuple[frozenset[Reading], frozenset[Reading]]:
+    """The readings a name has as written, and those only guessed from pinyin: JIN ZHENGEN may
+    be 김정은 or any other name whose characters are read jin zheng en. The guesses are many, so
+    they count as weaker evidence than a reading of the name itself."""
     text = unicodedata.normalize("NFC", name).strip()
     if not text:
-        return frozenset()
+        return frozenset(), frozenset()
     script = script_of(text)
     if script == "hangul":
-        return frozenset(_readings_from_hangul("".join(c for c in text if is_hangul_syllable(c) or c.isspace())))
+        hangul = _NOT_HANGUL_OR_SPACE.sub("", text)
+        return frozenset(_readings_from_hangul(hangul)), frozenset()
     if script == "hanzi":
-        return frozenset(_readings_from_hanzi(text))
-    return frozenset(_readings_from_latin(text, hint))
+        return frozenset(_readings_from_hanzi(text)), frozenset()
+    written, guessed = _readings_from_latin(text, hint)
+    return frozenset(written), frozenset(guessed)
+
+
+def readings(name: str, hint: str | None = None) -> frozenset[Reading]:
+    """Every plausible (surname, given name) reading of a name, as folded skeletons."""
+    written, guessed = reading_sets(name, hint)
+    return written | guessed
+
+
+@functools.lru_cache(maxsize=262144)
+def hangul_forms(name: str) -> frozenset[str]:
+    """The name in Hangul, South spelling, where the writer gave Hangul or characters: two such
+    forms that differ are different names even when their romanizations fold together (원정 and
+    원청, 미복 and 미옥 are siblings' names, not spellings of one)."""
+    text = unicodedata.normalize("NFC", name)
+    script = script_of(text)
+    if script == "hangul":
+        tokens = [t for t in re.split(r"[\s·.,-]+", _NOT_HANGUL_OR_SPACE.sub("", text)) if t]
+        if len(tokens) > 1 and tokens[0] not in BY_HANGUL and tokens[-1] in BY_HANGUL:
+            tokens = [tokens[-1], *tokens[:-1]]
+        joined = "".join(tokens)
+        size = 2 if len(joined) >= 4 and joined[:2] in BY_HANGUL else 1
+        surname = BY_HANGUL.get(joined[:size])
+        return frozenset({(surname.hangul if surname else south(joined[:size])) + south(joined[size:])})
+    if script == "hanzi":
+        joined = _NOT_HAN.sub("", text)
+        out = set()
+        for size in (2, 1):
+            for entry in BY_HANZI.get(joined[:size], []) if len(joined) > size else []:
+                out.add(entry.hangul + south(read_hanzi(joined[size:])))
+        return frozenset(out)
+    return frozenset()
 
 
 def keys(name: str, hint: str | None = None) -> frozenset[str]:

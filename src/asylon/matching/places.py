@@ -101,6 +101,7 @@ def _index() -> dict[str, Place]:
     return index
 
 
+@functools.lru_cache(maxsize=4096)
 def lookup(text: str) -> Place | None:
     """The province or county a writer meant, or None for a name we do not know."""
     if not text or not text.strip():
