@@ -19,8 +19,9 @@ from django.test import Client
 
 from asylon.accounts.models import ApiToken, RoleGrant, User
 from asylon.cases.models import Alert, Case, CaseAssignment, EmergencyAccess
-from asylon.cases.services import ALERT_ROLES
+from asylon.cases.services import ALERT_ROLES, INTAKE_ROLES
 from asylon.documents.models import Document
+from asylon.people.models import DuplicatePair, Person
 from asylon.procedure import case as procedure
 from asylon.procedure import disclosure as disclosure_rules
 from asylon.procedure import documents as document_rules
@@ -28,6 +29,7 @@ from asylon.procedure import register as register_rules
 from asylon.procedure import removal as removal_rules
 from asylon.procedure.access import ASSIGNERS, BREAK_GLASS_REVIEWERS, CASEWORK
 from asylon.procedure.case import State
+from asylon.procedure.identity import IDENTITY_DECIDERS
 from asylon.procedure.roles import Role
 from asylon.procedure.transparency import COSIGNATURE_SUBMITTERS
 from asylon.safeguards.models import Disclosure, Recipient, Removal
@@ -161,6 +163,13 @@ TABLE = [
         document_rules.REVOKERS,
         body=lambda w: {"reason": "Lost."},
     ),
+    Row(
+        "api",
+        "POST",
+        "/api/documents/{document}/replacement",
+        document_rules.ISSUERS & document_rules.REVOKERS,
+        body=lambda w: {"reason": "Lost."},
+    ),
     # Need to know
     Row("api", "GET", "/api/cases/{case}/assignments", CASEWORK),
     Row("api", "POST", "/api/cases/{case}/assignments", ASSIGNERS, body=lambda w: {"user_id": w["aide"]}),
@@ -206,12 +215,38 @@ TABLE = [
     ),
     Row("api", "GET", "/api/cases/{case}/events/1/proof", CASEWORK),
     Row("api", "GET", "/api/documents/{document}/proof", CASEWORK),
+    # Possible duplicates
+    Row(
+        "api",
+        "POST",
+        "/api/duplicates/candidates",
+        CASEWORK,
+        body=lambda w: {"person": {"names": [{"text": "리순희", "script": "Hang"}], "sex": "F", "birth_year": 1991}},
+        listed=lambda w: f'"person_id": {w["person"]}',
+    ),
+    Row("api", "GET", "/api/duplicates/pairs", CASEWORK, listed=lambda w: f'"id": {w["pair"]}'),
+    Row("api", "GET", "/api/duplicates/pairs/{pair}", CASEWORK),
+    Row("api", "POST", "/api/duplicates/pairs/{pair}/merge", IDENTITY_DECIDERS, body=lambda w: {"reason": "Same."}),
+    Row("api", "POST", "/api/duplicates/pairs/{pair}/distinct", IDENTITY_DECIDERS),
+    Row("api", "POST", "/api/duplicates/pairs/{pair}/unmerge", IDENTITY_DECIDERS, body=lambda w: {"reason": "No."}),
     # Pages
-    Row("page", "GET", "/", CASEWORK, listed=lambda w: w["number"]),
+    Row("page", "GET", "/cases/", CASEWORK, listed=lambda w: w["number"]),
+    # The queues: the registered case waits for screening, a step of these two roles.
+    Row(
+        "page",
+        "GET",
+        "/queues/screen/",
+        procedure.Screen.roles,
+        listed=lambda w: w["number"],
+    ),
+    Row("page", "GET", "/register/", INTAKE_ROLES, scoped=False),
     Row("page", "GET", "/cases/{case}/", CASEWORK),
     Row("page", "POST", "/cases/{case}/steps/screen/", CASEWORK, body=lambda w: SCREEN),
     Row("page", "GET", "/emergency-access/", CASEWORK, scoped=False),
     Row("page", "GET", "/emergency-access/reviews/", BREAK_GLASS_REVIEWERS, scoped=False),
+    Row("page", "GET", "/identity/pairs/", CASEWORK, listed=lambda w: f"/identity/pairs/{w['pair']}/"),
+    Row("page", "GET", "/identity/pairs/{pair}/", CASEWORK),
+    Row("page", "POST", "/identity/pairs/{pair}/decision/", IDENTITY_DECIDERS, body=lambda w: {"verdict": "distinct"}),
 ]
 
 
@@ -243,7 +278,13 @@ def world(staff):
                 CaseAssignment(case=case, user=u, assigned_by=aide, assigned_at=T0) for u in officers.values()
             )
         person = case.principal
+        # A second record in the same case, as a pair to review.
+        other = Person.objects.create(office=case.office, sex="F")
+        case.members.create(person=other, relation="other")
         worlds[relation] = {
+            "pair": DuplicatePair.objects.create(
+                person_a=person, person_b=other, score=0.9, found_at=T0, found_by="scan"
+            ).pk,
             "case": case.pk,
             "number": case.number,
             "person": person.pk,
@@ -349,6 +390,7 @@ def test_the_matrix_covers_every_api_operation_and_case_page():
         .replace("{country}", "KP")
         .replace("{step}", "screen")
         .replace("{checkpoint_id}", "{checkpoint}")
+        .replace("{pair_id}", "{pair}")
         .replace("{index}", "0")
         .replace("/events/{seq}/", "/events/1/")
         for op in operations

@@ -86,7 +86,7 @@ def test_a_next_address_elsewhere_is_not_followed(staff, officer, clock):
         {"password": PASSWORD, "code": totp_code(SECRET, clock.now), "next": "https://elsewhere.example/"},
     )
 
-    assert back.url == reverse("front:cases")
+    assert back.url == reverse("front:queues")
 
 
 def test_the_password_alone_is_not_enough_for_an_officer_with_a_second_factor(staff, officer):

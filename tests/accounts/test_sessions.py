@@ -15,7 +15,7 @@ def test_a_session_idle_for_thirty_minutes_is_signed_out_with_a_message(staff, s
 
     response = browser.get(reverse("front:cases"))
 
-    assert response.url == reverse("front:login") + "?next=/"
+    assert response.url == reverse("front:login") + "?next=" + reverse("front:cases")
     page = browser.get(response.url)
     assert not page.context["user"].is_authenticated
     assert "signed out after a while without activity" in page.content.decode()
@@ -93,7 +93,7 @@ def test_the_demo_offers_a_second_factor_and_lets_the_password_alone_sign_in(sta
 
     response = password_step(browser, "rhee.registrar")
 
-    assert response.url == reverse("front:cases")
+    assert response.url == reverse("front:queues")
     page = browser.get(reverse("front:cases")).content.decode()
     assert f'<a href="{reverse("accounts:security")}">set one up</a>' in page
 
@@ -101,7 +101,7 @@ def test_the_demo_offers_a_second_factor_and_lets_the_password_alone_sign_in(sta
 def test_where_it_is_required_an_officer_with_no_role_needs_only_the_password(staff):
     browser = Client()
 
-    assert password_step(browser, "otto.outsider").url == reverse("front:cases")
+    assert password_step(browser, "otto.outsider").url == reverse("front:queues")
     assert browser.get(reverse("front:cases")).status_code == 200
 
 

@@ -35,7 +35,7 @@ def test_setting_up_an_authenticator_app_shows_a_qr_code_and_the_address_and_tak
     assert uri.startswith("otpauth://totp/Asylon:rhee.registrar?")
     assert query["issuer"] == ["Asylon"] and query["period"] == ["30"] and query["digits"] == ["6"]
     assert '<svg width="' in page.content.decode()
-    assert answer.url == reverse("front:cases")
+    assert answer.url == reverse("front:queues")
     assert browser.get(reverse("front:cases")).status_code == 200
     device = TotpDevice.objects.get(user=staff.registrar)
     assert device.confirmed_at == clock.now
@@ -62,7 +62,7 @@ def test_the_code_of_the_moment_signs_the_officer_in(staff, half_signed_in, cloc
 
     response = browser.post(reverse("accounts:second_factor"), {"code": totp_code(SECRET, clock.now)})
 
-    assert response.url == reverse("front:cases")
+    assert response.url == reverse("front:queues")
     assert browser.get(reverse("front:cases")).status_code == 200
     outcomes = list(SignInAttempt.objects.order_by("at", "pk").values_list("outcome", flat=True))
     assert outcomes == ["password_accepted", "signed_in"]

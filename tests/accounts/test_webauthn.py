@@ -37,7 +37,7 @@ def registered(staff, key):
     """The registrar's key, set up at the first sign-in; the browser is then signed out."""
     browser = Client()
     password_step(browser, "rhee.registrar")
-    assert register(browser, key).url == reverse("front:cases")
+    assert register(browser, key).url == reverse("front:queues")
     browser.post(reverse("front:logout"))
     return key
 
@@ -63,7 +63,7 @@ def test_a_key_set_up_at_the_first_sign_in_completes_it_and_is_kept(staff, key):
 
     response = register(browser, key)
 
-    assert response.url == reverse("front:cases")
+    assert response.url == reverse("front:queues")
     assert browser.get(reverse("front:cases")).status_code == 200
     kept = SecurityKey.objects.get(user=staff.registrar)
     assert (kept.credential_id, kept.label, kept.sign_count, kept.transports) == (
@@ -92,7 +92,7 @@ def test_the_key_signs_the_officer_in(staff, registered):
     answer = registered.get(options(browser, "key_assertion_options"))
     response = browser.post(reverse("accounts:second_factor"), {"credential": answer})
 
-    assert response.url == reverse("front:cases")
+    assert response.url == reverse("front:queues")
     assert browser.get(reverse("front:cases")).status_code == 200
     assert SecurityKey.objects.get().sign_count == 1
 
@@ -175,7 +175,7 @@ def test_the_relying_party_comes_from_the_settings_when_they_name_it(staff, key,
 
     assert options(browser, "key_registration_options")["rp"]["id"] == "asylon.example.org"
     assert register(browser, key).status_code == 200
-    assert register(browser, key, origin="https://asylon.example.org").url == reverse("front:cases")
+    assert register(browser, key, origin="https://asylon.example.org").url == reverse("front:queues")
 
 
 def test_a_signed_in_officer_adds_another_key_on_the_security_page(staff, registered, sign_in):

@@ -236,6 +236,26 @@ def test_revoking_the_only_valid_document_of_an_applicant_is_refused(staff, api)
     assert db_state() == before
 
 
+def test_a_lost_document_is_replaced_and_the_old_one_revoked_together(staff, api):
+    case = walk_to(staff, open_case(staff), State.REGISTERED)
+    old = Document.objects.get(person=case.principal)
+    before = db_state()
+    problem(post(api(staff.documentation), f"/api/documents/{old.pk}/replacement", {}), 422, "invalid-input")
+    problem(post(api(staff.registrar), f"/api/documents/{old.pk}/replacement", {"reason": "Lost."}), 403, "forbidden")
+    assert db_state() == before
+    answer = post(api(staff.documentation), f"/api/documents/{old.pk}/replacement", {"reason": "Lost at a checkpoint."})
+    assert answer.status_code == 201, answer.content
+    new = Document.objects.get(pk=answer.json()["id"])
+    old.refresh_from_db()
+    assert (new.type, new.person_id, new.revoked_on) == (old.type, old.person_id, None)
+    assert old.revoked_on is not None and old.revoked_reason == "Lost at a checkpoint."
+    assert new.number != old.number
+    # A revoked document is not replaced twice.
+    problem(
+        post(api(staff.documentation), f"/api/documents/{old.pk}/replacement", {"reason": "Lost."}), 404, "not-found"
+    )
+
+
 def test_an_ngo_raises_an_alert_and_the_registration_officer_opens_the_intake_on_it(staff, api):
     ngo, registrar = api(staff.ngo), api(staff.registrar)
     alert = {"organisation": "Crossing Borders", "names_given": "Ri Sun Hui", "risk": "Deportation on Friday."}

@@ -36,7 +36,7 @@ def test_existing_birth_dates_and_provinces_are_sealed_in_place_and_unsealed_on_
             cursor.execute("SELECT * FROM people_person")
             dump = repr(cursor.fetchall())
         assert "Ryanggang" not in dump and "1991-03" not in dump
-        rows = {p.pk: p for p in Person.objects.all()}
+        rows = {p.pk: p for p in Person.objects.defer("merged_into")}  # merged_into: a later migration
         assert (rows[known.pk].birth_date, rows[known.pk].province) == ("1991-03", "Ryanggang")
         assert (rows[day.pk].birth_date, rows[day.pk].birth_day) == ("2015-01-09", 9)
         assert (rows[unknown.pk].birth_date_sealed, rows[unknown.pk].province_sealed) == ("", "")

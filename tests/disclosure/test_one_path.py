@@ -31,6 +31,9 @@ NOT_PERSONAL = {
     # `asylon duplicates scan` reads the operator's own list and writes pairs of its record ids.
     ("cli/management/commands/duplicates.py", "import csv"): "the operator's list, not the registry",
     ("cli/management/commands/duplicates.py", "csv.writer"): "record ids of the operator's list and scores",
+    # `asylon import-list` reads an NGO's or an official list into the registry; it writes no file.
+    ("people/imports.py", "import csv"): "reads the list being imported",
+    ("people/imports.py", "import openpyxl"): "reads the list being imported",
 }
 # A download of personal data handed to the person it is about, not disclosed to a third party.
 ISSUED_TO_HOLDER = {

@@ -39,7 +39,7 @@ def test_a_next_address_on_another_site_is_not_followed(staff, settings):
         reverse("front:login"), {"username": "rhee.registrar", "password": PASSWORD, "next": "https://evil.example/"}
     )
 
-    assert response.url == reverse("front:cases")
+    assert response.url == reverse("front:queues")
 
 
 def test_a_wrong_password_is_refused_and_nobody_is_signed_in(staff):

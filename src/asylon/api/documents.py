@@ -22,6 +22,14 @@ def document_revoke(request: HttpRequest, document_id: int, payload: RevocationI
     return services.document_revoke(user=request.auth, document_id=document_id, reason=payload.reason)
 
 
+@router.post(
+    "/documents/{int:document_id}/replacement", response={201: DocumentRevokedOut, **problems(403, 404, 409, body=True)}
+)
+def document_replace(request: HttpRequest, document_id: int, payload: RevocationIn) -> tuple[int, Document]:
+    """Replace a lost, stolen or damaged document: a new one is issued and this one revoked."""
+    return 201, services.document_replace(user=request.auth, document_id=document_id, reason=payload.reason)
+
+
 class VerifyIn(Schema):
     text: str
 

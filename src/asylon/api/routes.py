@@ -13,7 +13,7 @@ from django.urls import URLPattern, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
-from asylon.api import access, cases, documents, problems, safeguards, transparency
+from asylon.api import access, cases, documents, identity, problems, safeguards, transparency
 from asylon.api.auth import SessionAuth, TokenAuth
 from asylon.api.docs import ASSET_URL_NAME, OfflineSwagger, docs_asset
 
@@ -80,3 +80,4 @@ api.add_router("", safeguards.register)
 api.add_router("", documents.router)
 api.add_router("", access.router)
 api.add_router("", transparency.router)
+api.add_router("", identity.router)

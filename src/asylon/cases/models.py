@@ -120,6 +120,11 @@ class CaseMember(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="memberships")
     relation = models.CharField(max_length=20)  # "principal", "spouse", "child", "parent", "sibling"
+    # What the person asked for to be heard (PS §4.3): an interpreter's language and the gender
+    # of interviewer and interpreter, "" for no preference.
+    interpreter_language = models.CharField(max_length=20, blank=True)
+    interviewer_gender = models.CharField(max_length=1, blank=True)
+    interpreter_gender = models.CharField(max_length=1, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "person"], name="one_membership_per_case")]

@@ -22,6 +22,7 @@ from asylon.cases.models import Alert, Appeal, Assessment, Case, CaseMember, Dec
 from asylon.dataprotection import runtime
 from asylon.dataprotection.blind import blind_index
 from asylon.documents import services as document_services
+from asylon.people.matchkeys import name_match_keys
 from asylon.people.models import (
     ROMANIZATIONS,
     SCRIPTS,
@@ -80,6 +81,19 @@ class PersonInput:
     province: str = ""
     contact: str = ""
     relation: str = "principal"
+    # What the person asked for to be heard: kept on their membership of the case.
+    interpreter_language: str = ""
+    interviewer_gender: str = ""
+    interpreter_gender: str = ""
+
+
+@dataclass(frozen=True)
+class FamilyLinkInput:
+    """A link between two members of one intake, by their places in its list of people."""
+
+    person: int
+    relative: int
+    relation: str
 
 
 @dataclass(frozen=True)
@@ -173,6 +187,10 @@ def _person_problems(data: PersonInput, prefix: str) -> dict[str, str]:
         bad = [c for c in getattr(data, field_name) if len(c) != 2 or not c.isalpha() or not c.isupper()]
         if bad:
             found[f"{prefix}.{field_name}"] = f"Not two-letter ISO 3166 codes: {', '.join(bad)}."
+    for name in ("interviewer_gender", "interpreter_gender"):
+        if getattr(data, name) not in ("", "F", "M"):
+            found[f"{prefix}.{name}"] = "Must be F, M or empty (no preference)."
+    found.update(too_long(CaseMember, {"interpreter_language": data.interpreter_language}, f"{prefix}."))
     unknown_needs = sorted(set(data.specific_needs) - set(SPECIFIC_NEEDS))
     if unknown_needs:
         found[f"{prefix}.specific_needs"] = f"Unknown: {', '.join(unknown_needs)}."
@@ -227,7 +245,8 @@ def name_add(*, person: Person, name: NameInput) -> Name:
     )
     keys = runtime.keyring()
     NameKey.objects.bulk_create(
-        NameKey(name=stored, person=person, digest=blind_index(keys, "name", key)) for key in stored.search_keys()
+        [NameKey(name=stored, person=person, digest=blind_index(keys, "name", key)) for key in stored.search_keys()]
+        + name_match_keys(keys, stored, person)
     )
     return stored
 
@@ -247,9 +266,13 @@ def intake_open(
     fear_expressed: bool = True,
     detained: DetentionInput | None = None,
     alert_id: int | None = None,
+    family_links: list[FamilyLinkInput] | None = None,
     at: datetime | None = None,
 ) -> Case:
-    """A person (and their family) comes to the procedure: self-presented, detained, or alerted."""
+    """A person (and their family) comes to the procedure: self-presented, detained, or alerted.
+
+    Each dependant is linked to the principal by their `relation`; `family_links` adds the
+    links between dependants (a child of the principal's spouse, siblings)."""
     from asylon.safeguards.services import no_return_countries
 
     require_role(user, INTAKE_ROLES)
@@ -259,6 +282,7 @@ def intake_open(
         problems.update(_person_problems(person, f"people[{i}]"))
     if channel not in set(procedure.Channel):
         problems["channel"] = f"Must be one of: {', '.join(procedure.Channel)}."
+    problems.update(_family_link_problems(family_links or [], len(people)))
     if detained is not None and not detained.site.strip():
         problems["detention.site"] = "A detention needs the site."
     if detained is not None:
@@ -282,10 +306,17 @@ def intake_open(
     )
     for person, data in zip(persons, people, strict=True):
         CaseMember.objects.create(
-            case=case, person=person, relation="principal" if person == principal else data.relation
+            case=case,
+            person=person,
+            relation="principal" if person == principal else data.relation,
+            interpreter_language=data.interpreter_language,
+            interviewer_gender=data.interviewer_gender,
+            interpreter_gender=data.interpreter_gender,
         )
         if person != principal:
             FamilyLink.objects.create(person=principal, relative=person, relation=data.relation)
+    for link in family_links or []:
+        FamilyLink.objects.create(person=persons[link.person], relative=persons[link.relative], relation=link.relation)
     if detained is not None:
         for person in persons:
             DetentionEpisode.objects.create(
@@ -299,7 +330,30 @@ def intake_open(
         if not updated:
             raise NotFound(f"alert {alert_id}")
     event_append(case=case, type="intake_opened", actor=user, at=at, data={"channel": channel, "persons": len(persons)})
+    from asylon.people.duplicates import pairs_find
+
+    for person in persons:
+        pairs_find(person, found_by="registration", at=at, exclude=[p.pk for p in persons])
     return case
+
+
+def _family_link_problems(links: list[FamilyLinkInput], count: int) -> dict[str, str]:
+    found = {}
+    seen = set()
+    for i, link in enumerate(links):
+        where = f"family_links[{i}]"
+        if not (0 < link.person < count and 0 < link.relative < count):
+            # Links with the principal come from each dependant's relation.
+            found[f"{where}.person"] = "Both must be dependants listed in this intake."
+        elif link.person == link.relative:
+            found[f"{where}.relative"] = "A person is not linked to themselves."
+        elif (link.person, link.relative) in seen:
+            found[f"{where}.relative"] = "This link is already given."
+        if not link.relation.strip():
+            found[f"{where}.relation"] = "A link needs the relation."
+        found.update(too_long(FamilyLink, {"relation": link.relation}, f"{where}."))
+        seen.add((link.person, link.relative))
+    return found
 
 
 def _next_review(since: date, today: date) -> date:

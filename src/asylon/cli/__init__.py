@@ -17,6 +17,7 @@ ALIASES = {
     "document-lists": "document_lists",
     "verifier-page": "verifier_page",
     "log-proof": "log_proof",
+    "import-list": "import_list",
 }
 
 

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "asylon.safeguards",
     "asylon.api",
     "asylon.front",
+    "asylon.identity",
     "asylon.transparency",
     "asylon.cli",
 ]
@@ -147,13 +148,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;",
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "front:login"
-LOGIN_REDIRECT_URL = "front:cases"
+LOGIN_REDIRECT_URL = "front:queues"
 LOGOUT_REDIRECT_URL = "front:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -164,6 +165,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ko", "한국어"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language: asylon/config/formats/<locale>/formats.py over Django's own.
+FORMAT_MODULE_PATH = ["asylon.config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

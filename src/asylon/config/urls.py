@@ -5,6 +5,7 @@ from asylon.api.routes import api
 urlpatterns = [
     path("api/", api.urls),
     path("account/", include("asylon.accounts.urls")),
+    path("identity/", include("asylon.identity.urls")),
     path("", include("asylon.front.urls")),
 ]
 

@@ -197,6 +197,7 @@ def name_keys_recompute(*, batch: int = 500) -> Iterator[int]:
     per transaction; yields the names each batch covered. Until a name's batch has run, a
     search by that name misses it; reads and writes go on meanwhile. Names of a shredded
     office keep no digest. Digests do not say their key, so a resumed run starts over."""
+    from asylon.people.matchkeys import name_match_keys
     from asylon.people.models import Name, NameKey
 
     if batch < 1:
@@ -219,6 +220,7 @@ def name_keys_recompute(*, batch: int = 500) -> Iterator[int]:
                     NameKey(name=name, person_id=name.person_id, digest=blind_index(keyring, "name", v))
                     for v in variants
                 ]
+                fresh += name_match_keys(keyring, name, name.person)
             NameKey.objects.bulk_create(fresh)
             last = names[-1].pk
         yield len(names)

@@ -124,6 +124,43 @@ def document_revoke(*, user: User, document_id: int, reason: str, at: datetime |
     return document
 
 
+@transaction.atomic
+def document_replace(*, user: User, document_id: int, reason: str, at: datetime | None = None) -> Document:
+    """A lost, stolen or damaged document: a new one of the same type is issued and the old one
+    revoked, in one transaction, so that the holder is never without a valid document and the
+    old card stops verifying once the status list is refreshed. The core is asked both times."""
+    from asylon.cases.access import cases_for_user
+    from asylon.cases.services import NotFound, domain_cases_of, require_role
+
+    require_role(user, procedure.ISSUERS)
+    require_role(user, procedure.REVOKERS)
+    at = at or timezone.now()
+    visible = cases_for_user(user).values("pk")
+    old = Document.objects.select_for_update().filter(pk=document_id, case__in=visible).first()
+    if old is None:
+        raise NotFound(f"document {document_id}")
+    person = Person.objects.select_for_update().get(pk=old.person_id)
+    cases = domain_cases_of(person)
+    refusals = procedure.issue_refusals(procedure.DocumentType(old.type), cases, user.actor())
+    if not reason.strip():
+        refusals.append(Refusal.of(Code.REASON_MISSING))
+    if old.revoked_on is not None:
+        raise NotFound(f"valid document {document_id}")
+    if refusals:
+        raise Refused(refusals)
+    new = document_create(
+        person=person, case_id=old.case_id, document_type=procedure.DocumentType(old.type), user=user, at=at
+    )
+    refusals = procedure.revocation_refusals(old.to_domain(), _held(person), cases, user.actor(), at.date())
+    if refusals:
+        raise Refused(refusals)
+    old.revoked_on = at.date()
+    old.revoked_reason = reason
+    old.save(update_fields=["revoked_on", "revoked_reason"])
+    document_log(old, action="revoked", actor_id=user.pk, at=at)
+    return new
+
+
 def documents_renew_due(*, today: date, progress: bool = False) -> int:
     """The daily renewal run: a new document for each one about to expire that is still needed."""
     from asylon.cases.services import domain_cases_of

@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from asylon.cases.services import StepRecord
 from asylon.cases.steps import StepField, StepInputError, step_build, step_fields
@@ -29,6 +30,55 @@ ONE_LINE = frozenset({"language", "place"})
 RECORD_FIELDS = {
     "schedule_interview": ("scheduled_for", "place", "interviewer_gender", "interpreter_gender"),
     "hold_interview": ("notes",),
+}
+
+
+# Steps whose fields read better in groups: (legend, fields). A field of the step left out of
+# every group is drawn after them, so a field the core adds is never lost.
+FIELDSETS = {
+    "draft_assessment": (
+        (gettext_lazy("Facts and credibility"), ("material_facts", "credibility")),
+        (gettext_lazy("Inclusion: Refugee Convention Art. 1A(2)"), ("inclusion",)),
+        (gettext_lazy("Exclusion: Art. 1F"), ("exclusion",)),
+        (gettext_lazy("Complementary protection"), ("complementary_protection",)),
+        (gettext_lazy("Proposed outcome"), ("proposed_outcome",)),
+    ),
+    "schedule_interview": (
+        (gettext_lazy("When and where"), ("scheduled_for", "place")),
+        (gettext_lazy("As the applicant asked"), ("language", "interviewer_gender", "interpreter_gender")),
+    ),
+    "hold_interview": (
+        (gettext_lazy("Before the interview"), ("rights_informed",)),
+        (gettext_lazy("Questions and answers, or notes"), ("notes",)),
+        (gettext_lazy("After the interview"), ("read_back_confirmed",)),
+    ),
+}
+
+# Guidance beside a field on one step's screen, where the field's general help says too little.
+STEP_HELP = {
+    ("draft_assessment", "material_facts"): gettext_lazy(
+        "One numbered line per material fact: what the applicant says happened, to whom, when and where."
+    ),
+    ("draft_assessment", "credibility"): gettext_lazy(
+        "Per fact, by its number: accepted, rejected, or accepted with the benefit of the doubt, and why "
+        "(internal and external consistency, detail, plausibility)."
+    ),
+    ("draft_assessment", "inclusion"): gettext_lazy(
+        "Well-founded fear of being persecuted; the ground or grounds: race, religion, nationality, membership "
+        "of a particular social group, political opinion; the nexus; state protection; internal flight. Say "
+        "whether the claim arises sur place, e.g. from illegal exit or from activities abroad."
+    ),
+    ("draft_assessment", "exclusion"): gettext_lazy(
+        "Whether there are serious reasons for considering that the applicant committed a crime under "
+        "Art. 1F(a), (b) or (c); if none arises, say so."
+    ),
+    ("draft_assessment", "complementary_protection"): gettext_lazy(
+        "Risk of torture on return (CAT Art. 3) and of arbitrary deprivation of life or torture or cruel, "
+        "inhuman or degrading treatment (ICCPR Arts. 6–7), for each country of return."
+    ),
+    ("hold_interview", "notes"): gettext_lazy(
+        "Start and end times, who was present, then each question and answer in turn, or notes."
+    ),
 }
 
 
@@ -53,8 +103,12 @@ class Widget:
 
 
 class StepForm:
-    def __init__(self, kind: type[Step], data: QueryDict | None = None) -> None:
+    def __init__(self, kind: type[Step], data: QueryDict | None = None, initial: dict[str, str] | None = None) -> None:
         self.kind = kind
+        # Shown in an empty form: what the file already says (the language the applicant asked for).
+        self.initial = initial or {}
+        # A sentence the core computed for this step, e.g. the appeal deadline a notification sets.
+        self.outlook = ""
         self.name = _NAMES[kind]
         self.label = labels.label("step", self.name)
         self.grave = self.name in labels.GRAVE_STEPS
@@ -69,6 +123,19 @@ class StepForm:
         found = [self._widget(f) for f in step_fields(self.kind)]
         found += [self._record_widget(name) for name in RECORD_FIELDS.get(self.name, ())]
         return found
+
+    @property
+    def fieldsets(self) -> list[tuple[str, list[Widget]]]:
+        """The widgets in their groups; one unnamed group where the step has none."""
+        widgets = {w.name: w for w in self.widgets}
+        groups = []
+        for legend, names in FIELDSETS.get(self.name, ()):
+            members = [widgets.pop(n) for n in names if n in widgets]
+            if members:
+                groups.append((str(legend), members))
+        if widgets:
+            groups.append(("", list(widgets.values())))
+        return groups
 
     @property
     def other_errors(self) -> list[str]:
@@ -97,7 +164,7 @@ class StepForm:
         return StepRecord(**values)
 
     def _raw(self, name: str) -> str:
-        return self.data.get(name, "") if self.data is not None else ""
+        return self.data.get(name, "") if self.data is not None else self.initial.get(name, "")
 
     def _step_data(self) -> dict[str, str]:
         found = {}
@@ -129,7 +196,7 @@ class StepForm:
             kind=_kind(f),
             label=labels.label("field", f.name),
             required=f.required and f.kind != "bool",
-            help=str(labels.HELP.get(f.name, "")),
+            help=str(STEP_HELP.get((self.name, f.name)) or labels.HELP.get(f.name, "")),
             error=self.errors.get(f.name, ""),
         )
         if f.kind == "choice":
@@ -146,7 +213,7 @@ class StepForm:
             name=name,
             kind="textarea" if name == "notes" else "input",
             label=labels.label("field", name),
-            help=str(labels.HELP.get(name, "")),
+            help=str(STEP_HELP.get((self.name, name)) or labels.HELP.get(name, "")),
             value=self._raw(name),
             error=self.errors.get(name, ""),
         )

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from asylon.procedure.case import Channel, Outcome, Proceeding, ProcessingMode, ReopeningGround, State
 from asylon.procedure.documents import DocumentType
+from asylon.procedure.refusals import Code
 from asylon.procedure.roles import Role
 
 STATES = {
@@ -224,6 +225,106 @@ REVIEWS = {"approved": _("approved"), "returned": _("returned for rework"), "": 
 
 INSTANCES = {"first": _("First instance"), "appeal": _("Appeal")}
 
+
+# The core's refusal sentences, in its English, marked here because makemessages reads only
+# literals and the core stays free of Django. tests/front/test_translations.py holds each
+# equal to the core's, so that `{% translate refusal.sentence %}` finds its translation.
+REFUSALS = {
+    Code.STATE_DOES_NOT_ALLOW: _("This step cannot be taken at the case's current stage."),
+    Code.ROLE_NOT_PERMITTED: _("Your role does not allow this step."),
+    Code.SCREENING_REQUIRED: _(
+        "The person expressed fear of return or holds a nationality on the no-return register: the file "
+        "cannot be closed before screening."
+    ),
+    Code.PROCESSING_MODE_REASON_MISSING: _("Screening needs a processing mode and the reason for it."),
+    Code.INTERVIEW_LANGUAGE_MISSING: _("An interview needs the language the applicant will be heard in."),
+    Code.RIGHTS_NOT_READ: _("The applicant must be informed of their rights before the interview counts."),
+    Code.READ_BACK_MISSING: _("The interview record must be read back to the applicant and confirmed."),
+    Code.ASSESSMENT_INCOMPLETE: _(
+        "An assessment needs the material facts, credibility findings, inclusion, exclusion, complementary "
+        "protection and a proposed outcome."
+    ),
+    Code.REVIEWER_IS_DRAFTER: _("The reviewer must be an officer other than the one who drafted the assessment."),
+    Code.REVIEW_COMMENTS_MISSING: _("An assessment returned for rework needs the reviewer's comments."),
+    Code.DECISION_MAKER_IS_DRAFTER: _(
+        "The decision must be taken by an officer other than the one who drafted the assessment."
+    ),
+    Code.REASONS_MISSING: _("A decision needs written reasons."),
+    Code.COUNTRIES_ASSESSED_MISSING: _("A decision must name the countries for which the risk on return was assessed."),
+    Code.NOTIFICATION_LANGUAGE_MISSING: _("The decision must be notified in a language the applicant understands."),
+    Code.APPEAL_WINDOW_OPEN: _("The appeal window is still open."),
+    Code.APPEAL_DEADLINE_PASSED: _("The appeal deadline and the grace period for late appeals have passed."),
+    Code.LATE_APPEAL_REASON_MISSING: _("An appeal lodged after the deadline needs the reason it is late."),
+    Code.APPEAL_OFFICER_IS_FIRST_INSTANCE_DECISION_MAKER: _(
+        "The appeal must be decided by an officer other than the first-instance decision-maker."
+    ),
+    Code.APPEAL_OFFICER_HEARD_CLAIM: _(
+        "The appeal must be decided by an officer other than the one who heard or assessed the claim."
+    ),
+    Code.REASON_MISSING: _("This step needs a written reason."),
+    Code.NO_PROTECTION_TO_END: _("Cessation and cancellation apply only to a person who holds protection."),
+    Code.CASE_PENDING: _("A case of this person is still pending."),
+    Code.NO_FINAL_DECISION: _("There is no final negative decision on this person's claim."),
+    Code.PROTECTION_GRANTED: _("This person holds international protection or humanitarian status."),
+    Code.DESTINATION_NOT_ASSESSED: _("The risk in the destination was never assessed in this person's case."),
+    Code.DESTINATION_ON_NO_RETURN_REGISTER: _("The destination is on the no-return register."),
+    Code.THIRD_COUNTRY_NOT_DESIGNATED_SAFE: _(
+        "The destination is a third country not designated safe for persons of this nationality."
+    ),
+    Code.THIRD_COUNTRY_WOULD_RETURN_ONWARD: _("The destination is known to send people on to the country they fled."),
+    Code.RECIPIENT_IS_COUNTRY_OF_ORIGIN_AUTHORITY: _(
+        "Personal data is never disclosed to an authority of the person's country of origin."
+    ),
+    Code.RECIPIENT_IN_COUNTRY_OF_ORIGIN: _(
+        "Personal data is never sent to a recipient in the person's country of origin."
+    ),
+    Code.RECIPIENT_SHARES_WITH_COUNTRY_OF_ORIGIN: _(
+        "The recipient is known to pass data on to the person's country of origin."
+    ),
+    Code.PURPOSE_MISSING: _("A disclosure needs a stated purpose."),
+    Code.LEGAL_BASIS_MISSING: _("A disclosure needs a legal basis."),
+    Code.FIELDS_MISSING: _("A disclosure must name the exact fields to be disclosed."),
+    Code.APPROVER_IS_REQUESTER: _("A disclosure must be approved by someone other than the person who asked for it."),
+    Code.DISCLOSURE_ALREADY_DECIDED: _("This disclosure request has already been decided."),
+    Code.DISCLOSURE_NOT_APPROVED: _("This disclosure has not been approved."),
+    Code.DISCLOSURE_APPROVAL_EXPIRED: _(
+        "The approval of this disclosure is too old to export on: it needs a new request and approval."
+    ),
+    Code.DISCLOSURE_CONTENT_CHANGED: _(
+        "The data to be disclosed has changed since the approver saw it: it needs a new request and approval."
+    ),
+    Code.ATTESTATIONS_INSUFFICIENT: _(
+        "A country leaves the no-return register only on recent attestations of marked improvement by enough "
+        "independent monitors."
+    ),
+    Code.COUNTRY_NOT_LISTED: _("The country is not on the no-return register."),
+    Code.COUNTRY_ALREADY_LISTED: _("The country is already on the no-return register."),
+    Code.CASE_OUTSIDE_UNIT: _("The case belongs to another unit; only its own supervisors assign it."),
+    Code.ASSIGNEE_NOT_CASEWORKER: _("Cases are assigned only to officers whose role is casework."),
+    Code.ACCESS_REASON_TOO_SHORT: _("Emergency access needs a written reason of at least 20 characters."),
+    Code.ACCESS_TOO_LONG: _("Emergency access lasts at most 8 hours."),
+    Code.ACCESS_ALREADY_GRANTED: _("You can already read this case; emergency access is not needed."),
+    Code.REVIEWER_IS_ACCESS_USER: _(
+        "Emergency access is reviewed by a data protection officer other than the one who used it."
+    ),
+    Code.ACCESS_ALREADY_REVIEWED: _("This emergency access has already been reviewed."),
+    Code.DOCUMENTATION_GAP: _("This would leave an applicant without a valid document."),
+    Code.NO_ENTITLEMENT: _("The person is not entitled to this document at the case's current stage."),
+    Code.DOCUMENT_NOT_VALID: _("The document is not currently valid."),
+    Code.MERGE_OF_ONE_RECORD: _("A record cannot be merged with itself."),
+    Code.MERGE_OUTSIDE_REACH: _(
+        "One of the two persons has a case you may not read: only an officer who may read every case of both "
+        "decides whether they are the same person."
+    ),
+    Code.MERGE_FAMILY_LINK: _("The two persons are registered as relatives: they are not merged."),
+    Code.MERGE_TWIN_LIKE: _(
+        "Same surname and birthday but another given name, as twins have: these records are not merged."
+    ),
+    Code.PERSON_ALREADY_MERGED: _("One of the two records is already merged into another."),
+    Code.PAIR_ALREADY_DECIDED: _("This pair has already been decided."),
+    Code.PAIR_NOT_MERGED: _("These two records are not merged."),
+}
+
 VOCABULARIES = {
     "state": STATES,
     "step": STEPS,
@@ -245,6 +346,7 @@ VOCABULARIES = {
     "language": LANGUAGES,
     "review": REVIEWS,
     "instance": INSTANCES,
+    "refusal": REFUSALS,
 }
 
 

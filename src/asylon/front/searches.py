@@ -1,7 +1,7 @@
 """Searches kept in the officer's session, so that what they typed never enters an address.
 
 A search is posted, kept here under a short random token, and the list is shown at
-`/?s=<token>`: pages, the back button and the browser's history work, and neither the
+`/cases/?s=<token>`: pages, the back button and the browser's history work, and neither the
 history, the access log nor a `Referer` holds a name. The session is a database row like
 any other, so the text is sealed there as names are (asylon.dataprotection).
 """

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from asylon.accounts import signin
-from asylon.front import need_to_know, views
+from asylon.front import need_to_know, registration, views
 
 app_name = "front"
 
@@ -10,7 +10,11 @@ urlpatterns = [
     # Password, then a second factor: asylon.accounts.signin.
     path("login/", signin.sign_in, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", views.cases, name="cases"),
+    path("", views.queue_page, name="queues"),
+    path("queues/<slug:key>/", views.queue_page, name="queue"),
+    path("cases/", views.cases, name="cases"),
+    path("register/", registration.register, name="register"),
+    path("register/duplicates/", registration.duplicates, name="register_duplicates"),
     path("cases/<int:case_id>/", views.case, name="case"),
     path("cases/<int:case_id>/steps/<slug:step>/", views.step, name="step"),
     path("cases/<int:case_id>/assignments/", need_to_know.case_assign, name="case_assign"),

@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,9 +28,9 @@ from asylon.cases.access import emergency_access_for
 from asylon.cases.models import Case, Event
 from asylon.cases.need_to_know import assignable_officers
 from asylon.cases.selectors import case_get_for_user, case_search, case_timeline
-from asylon.cases.services import NotFound, case_take
+from asylon.cases.services import INTAKE_ROLES, NotFound, case_take
 from asylon.documents.models import Document
-from asylon.front import labels
+from asylon.front import labels, queues
 from asylon.front.forms import StepForm
 from asylon.front.searches import search_keep, search_recall
 from asylon.people.models import DetentionEpisode, Name, Person, office_slug
@@ -41,6 +41,7 @@ from asylon.procedure.case import SIGN_IN_AGAIN_BEFORE, STEP_NAMES, State, avail
 from asylon.procedure.refusals import SENTENCES, Code, Refused
 
 PAGE_SIZE = 50
+QUEUE_PAGE_SIZE = 25
 
 # Event data that is shown elsewhere on the page (the reason column, the records), or that
 # the event keeps only as a marker that a narrative was written.
@@ -91,6 +92,69 @@ def cases(request: HttpRequest) -> HttpResponse:
         "rows": [_row(case) for case in page],
     }
     return render(request, "front/case_list.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def queue_page(request: HttpRequest, key: str = "") -> HttpResponse:
+    """The landing page: the officer's queues with their counts, and one queue listed."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    mine = queues.queues_for(request.user)
+    if key and key not in {q.key for q in mine}:
+        # A queue of another role, or none: the same answer as for a case one may not see.
+        raise Http404(key)
+    counted = queues.counts(request.user, mine, today)
+    if not key:
+        waiting = [q for q in mine if counted.get(q.key)]
+        key = (waiting or mine)[0].key if mine else ""
+    context: dict[str, Any] = {
+        "queues": [(q, counted.get(q.key, 0)) for q in mine],
+        "queue": queues.BY_KEY.get(key),
+        "today": today,
+        "registers": request.user.actor().has_any(INTAKE_ROLES),
+    }
+    if key:
+        context.update(_queue_list(request, queues.BY_KEY[key], now, today))
+    return render(request, "front/queues.html", context)
+
+
+def _queue_list(request: HttpRequest, queue: queues.Queue, now: Any, today: date) -> dict[str, Any]:
+    filters = queues.Filters.read(request.GET)
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in queue.sorts else queue.sorts[0]
+    items: Any
+    if queue.kind == "cases":
+        items = queues.cases_waiting(request.user, queue, filters, sort, now)
+    elif queue.kind == "alerts":
+        items = queues.alerts_waiting(request.user)
+    elif queue.kind == "documents":
+        items = queues.documents_due(request.user, today)
+    elif queue.kind == "detention":
+        items = queues.detentions_due(request.user, today)
+    else:
+        items = queues.removals_requested(request.user, filters)
+    page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    if queue.kind == "cases":
+        rows: list[Any] = [queues.case_row(case, today) for case in page]
+    elif queue.kind == "detention":
+        rows = [queues.detention_row(episode, today) for episode in page]
+    elif queue.kind == "removals":
+        rows = [(r, [_(SENTENCES[Code(c)]) for c in r.refusal_codes if c in set(Code)]) for r in page]
+    else:
+        rows = list(page)
+    return {
+        "filters": filters,
+        "sort": sort,
+        "sorts": [(s, queues.SORTS[s]) for s in queue.sorts],
+        "modes": [(m.value, labels.label("choice", m)) for m in procedure.ProcessingMode],
+        "channels": [(c.value, labels.label("channel", c)) for c in procedure.Channel],
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "rows": rows,
+        "filtered": filters != queues.Filters(),
+    }
 
 
 def _search(request: HttpRequest) -> HttpResponse:
@@ -185,7 +249,12 @@ def _case_or_404(request: HttpRequest, case_id: int, *, purpose: str) -> Case:
 def _case_page(request: HttpRequest, case: Case, posted: StepForm | None = None, status: int = 200) -> HttpResponse:
     today = timezone.localdate()
     offered = available_steps(case.to_domain(), request.user.actor())
-    forms = [posted if posted is not None and posted.kind is kind else StepForm(kind) for kind in offered]
+    forms = [
+        posted if posted is not None and posted.kind is kind else StepForm(kind, initial=_step_initial(case, kind))
+        for kind in offered
+    ]
+    for form in forms:
+        form.outlook = _outlook(case, form.kind, request.user.actor(), today)
     ordinary = [f for f in forms if not f.grave]
     if posted is None and len(ordinary) == 1:
         ordinary[0].open = True
@@ -205,6 +274,35 @@ def _case_page(request: HttpRequest, case: Case, posted: StepForm | None = None,
         **_reach(request, case),
     }
     return render(request, "front/case_detail.html", context, status=status)
+
+
+def _step_initial(case: Case, kind: type[procedure.Step]) -> dict[str, str]:
+    """What the file already says for a step's form: the applicant's requests for the interview,
+    the interview's language for the notification. The officer can change any of it."""
+    principal = next((m for m in case.members.all() if m.relation == "principal"), None)
+    asked = principal.interpreter_language if principal is not None else ""
+    if kind is procedure.ScheduleInterview and principal is not None:
+        return {
+            "language": asked,
+            "interviewer_gender": principal.interviewer_gender,
+            "interpreter_gender": principal.interpreter_gender,
+        }
+    if kind in (procedure.Notify, procedure.NotifyAppeal):
+        heard = case.interviews.exclude(language="").order_by("-pk").values_list("language", flat=True).first()
+        return {"language": heard or asked}
+    return {}
+
+
+def _outlook(case: Case, kind: type[procedure.Step], actor: Any, today: date) -> str:
+    """The core's answer to "what would this step set if taken today?", for the officer to see."""
+    if kind is not procedure.Notify:
+        return ""
+    after = procedure.Notify(language="-").apply(case.to_domain(), actor, today)
+    if after.appeal_deadline is None:
+        return _("Notified today, the decision becomes final: there is nothing to appeal.")
+    return _("Notified today, the appeal deadline is %(deadline)s.") % {
+        "deadline": formats.date_format(after.appeal_deadline, "SHORT_DATE_FORMAT")
+    }
 
 
 def _reach(request: HttpRequest, case: Case) -> dict[str, Any]:

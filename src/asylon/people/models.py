@@ -85,6 +85,9 @@ class Person(SealedRow):
     province_sealed = models.TextField(blank=True)
     contact_sealed = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A merge links the record to the one it duplicates and deletes nothing: both histories
+    # stay, and an un-merge only clears the link (asylon.people.identity).
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
 
     # Sealed as one text (see partial_date), so no column reveals even the year; the services
     # check month and day as the database constraints did before.
@@ -168,11 +171,17 @@ class Name(SealedRow):
 
 
 class NameKey(models.Model):
-    """A blind index (HMAC) of one normalized variant of a name."""
+    """A blind index (HMAC) of one normalized variant of a name (`search`), or of one of the
+    matching core's blocking keys for it (`match`: its Korean reading, with the year or the
+    birthday). Both are HMACs under the blind-index key with their own purpose, so neither
+    kind can be mistaken for the other, and shredding an office removes both."""
+
+    SEARCH, MATCH = "search", "match"
 
     name = models.ForeignKey(Name, on_delete=models.CASCADE, related_name="keys")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
     digest = models.CharField(max_length=32, db_index=True)
+    kind = models.CharField(max_length=6, choices=[(SEARCH, "search"), (MATCH, "match")], default=SEARCH)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["name", "digest"], name="one_key_per_variant")]
@@ -207,3 +216,33 @@ class DetentionEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site} since {self.detained_since}"
+
+
+class DuplicatePair(models.Model):
+    """Two persons the matching core found alike, for an officer to review; the lower id first,
+    so a pair is stored once. The verdict is remembered: a pair found "distinct" is never
+    suggested again, and "same" is a merge (`Person.merged_into`) that can be undone.
+    Nothing readable is kept here: the evidence is recomputed from the sealed records."""
+
+    OPEN, SAME, DISTINCT = "", "same", "distinct"
+    VERDICTS = [(OPEN, "to review"), (SAME, "same person"), (DISTINCT, "not the same person")]
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    found_at = models.DateTimeField()
+    found_by = models.CharField(max_length=20)  # registration, import, scan
+    verdict = models.CharField(max_length=8, choices=VERDICTS, default=OPEN, blank=True)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="one_pair_per_two_persons"),
+            models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")), name="pair_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"pair {self.person_a_id}–{self.person_b_id}"

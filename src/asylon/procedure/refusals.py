@@ -65,6 +65,14 @@ class Code(StrEnum):
     DOCUMENTATION_GAP = "documentation_gap"
     NO_ENTITLEMENT = "no_entitlement"
     DOCUMENT_NOT_VALID = "document_not_valid"
+    # Identity: merging two records of one person
+    MERGE_OF_ONE_RECORD = "merge_of_one_record"
+    MERGE_OUTSIDE_REACH = "merge_outside_reach"
+    MERGE_FAMILY_LINK = "merge_family_link"
+    MERGE_TWIN_LIKE = "merge_twin_like"
+    PERSON_ALREADY_MERGED = "person_already_merged"
+    PAIR_ALREADY_DECIDED = "pair_already_decided"
+    PAIR_NOT_MERGED = "pair_not_merged"
 
 
 SENTENCES: dict[Code, str] = {
@@ -149,6 +157,18 @@ SENTENCES: dict[Code, str] = {
     Code.DOCUMENTATION_GAP: "This would leave an applicant without a valid document.",
     Code.NO_ENTITLEMENT: "The person is not entitled to this document at the case's current stage.",
     Code.DOCUMENT_NOT_VALID: "The document is not currently valid.",
+    Code.MERGE_OF_ONE_RECORD: "A record cannot be merged with itself.",
+    Code.MERGE_OUTSIDE_REACH: (
+        "One of the two persons has a case you may not read: only an officer who may read every case "
+        "of both decides whether they are the same person."
+    ),
+    Code.MERGE_FAMILY_LINK: "The two persons are registered as relatives: they are not merged.",
+    Code.MERGE_TWIN_LIKE: (
+        "Same surname and birthday but another given name, as twins have: these records are not merged."
+    ),
+    Code.PERSON_ALREADY_MERGED: "One of the two records is already merged into another.",
+    Code.PAIR_ALREADY_DECIDED: "This pair has already been decided.",
+    Code.PAIR_NOT_MERGED: "These two records are not merged.",
 }
 
 

@@ -36,3 +36,11 @@ def reviews_emergencies(user: Any) -> bool:
     from asylon.procedure.access import BREAK_GLASS_REVIEWERS
 
     return bool(getattr(user, "is_authenticated", False)) and user.actor().has_any(BREAK_GLASS_REVIEWERS)
+
+
+@register.filter
+def registers(user: Any) -> bool:
+    """Whether the navigation offers registration: the roles the intake service asks for."""
+    from asylon.cases.services import INTAKE_ROLES
+
+    return bool(getattr(user, "is_authenticated", False)) and user.actor().has_any(INTAKE_ROLES)

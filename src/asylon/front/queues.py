@@ -1,0 +1,411 @@
+"""Work queues: what is waiting for this officer, by the step that clears it.
+
+A case is in a queue when the core offers one of the queue's steps at the case's stage to an
+officer with this one's roles (`Step.sources` and `Step.roles`, the data `available_steps`
+reads), so no stage or role is named here. Every list starts from `cases_for_user`: a queue
+never holds a case its officer may not read. Counts of every case queue come from one
+aggregate query; each list is one query for the page and one per related table, whatever
+the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Case as Conditional
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from asylon.accounts.models import User
+from asylon.cases.access import cases_for_user
+from asylon.cases.models import Alert, Case, CaseMember, Interview
+from asylon.cases.selectors import alerts_for_user
+from asylon.cases.services import DETENTION_REVIEWERS, INTAKE_ROLES
+from asylon.documents.models import Document
+from asylon.people.models import DetentionEpisode, Name
+from asylon.procedure import case as procedure
+from asylon.procedure import detention
+from asylon.procedure import documents as document_rules
+from asylon.procedure.removal import REMOVERS
+from asylon.procedure.roles import Actor, Role
+from asylon.safeguards.models import Removal
+
+# Detention reviews falling due within this many days are listed with those already due,
+# so that the officer can prepare them; which are overdue is the core's to say.
+DETENTION_LOOKAHEAD = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    title: Promise
+    # "cases": cases at a stage where one of `steps` is offered; the others are lists of their own.
+    kind: str = "cases"
+    steps: tuple[type[procedure.Step], ...] = ()
+    # Stages of another queue's step, left to that queue (an interview scheduled is to be held,
+    # though the core also lets it be rescheduled).
+    leave_to: tuple[type[procedure.Step], ...] = ()
+    roles: frozenset[Role] = frozenset()
+    sorts: tuple[str, ...] = ("oldest", "newest", "prioritized", "number")
+
+    def stages(self, actor: Actor) -> frozenset[procedure.State]:
+        """The stages at which this officer may take one of the queue's steps."""
+        found: set[procedure.State] = set()
+        for step in self.steps:
+            if actor.has_any(step.roles):
+                found |= step.sources
+        for step in self.leave_to:
+            found -= step.sources
+        return frozenset(found)
+
+    def serves(self, actor: Actor) -> bool:
+        if self.kind == "cases":
+            return bool(self.stages(actor))
+        return actor.has_any(self.roles)
+
+
+QUEUES: tuple[Queue, ...] = (
+    Queue("alerts", _("Alerts to register"), kind="alerts", roles=INTAKE_ROLES),
+    Queue("register", _("Intakes to register"), steps=(procedure.Register,)),
+    Queue("screen", _("Screenings due"), steps=(procedure.Screen,)),
+    Queue(
+        "schedule_interview",
+        _("Interviews to schedule"),
+        steps=(procedure.ScheduleInterview,),
+        leave_to=(procedure.HoldInterview,),
+    ),
+    Queue(
+        "hold_interview",
+        _("Interviews to hold"),
+        steps=(procedure.HoldInterview,),
+        sorts=("interview", "oldest", "newest", "prioritized", "number"),
+    ),
+    Queue("draft_assessment", _("Assessments to draft"), steps=(procedure.DraftAssessment,)),
+    Queue("review", _("Drafts to review"), steps=(procedure.ApproveAssessment, procedure.ReturnAssessment)),
+    Queue("decide", _("Decisions to take"), steps=(procedure.Decide,)),
+    Queue("notify", _("Decisions to notify"), steps=(procedure.Notify, procedure.NotifyAppeal)),
+    Queue(
+        "appeal_window",
+        _("Appeal window open"),
+        steps=(procedure.LodgeAppeal,),
+        sorts=("deadline", "oldest", "newest", "number"),
+    ),
+    Queue("decide_appeal", _("Appeals to decide"), steps=(procedure.DecideAppeal,)),
+    Queue("documents", _("Documents to issue or renew"), kind="documents", roles=document_rules.ISSUERS),
+    Queue("detention", _("Detention reviews due"), kind="detention", roles=DETENTION_REVIEWERS),
+    Queue("removals", _("Removal requests"), kind="removals", roles=REMOVERS),
+)
+BY_KEY = {q.key: q for q in QUEUES}
+
+SORTS = {
+    "oldest": _("Waiting longest"),
+    "newest": _("Most recent"),
+    "prioritized": _("Prioritized first"),
+    "number": _("Case number"),
+    "interview": _("Interview date, today's first"),
+    "deadline": _("Appeal deadline"),
+}
+
+
+def queues_for(user: User) -> list[Queue]:
+    actor = user.actor()
+    return [q for q in QUEUES if q.serves(actor)]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the officer narrows a queue to; every value is checked against a fixed list."""
+
+    mode: str = ""
+    channel: str = ""
+    detained: str = ""  # "yes", "no" or "" (either)
+    mine: bool = False
+    status: str = ""  # removals: "allowed" or "refused"
+
+    @classmethod
+    def read(cls, params: Any) -> Filters:
+        def one_of(name: str, allowed: Iterable[str]) -> str:
+            value = params.get(name, "")
+            return value if value in set(allowed) else ""
+
+        return cls(
+            mode=one_of("mode", procedure.ProcessingMode),
+            channel=one_of("channel", procedure.Channel),
+            detained=one_of("detained", ("yes", "no")),
+            mine=params.get("mine") == "1",
+            status=one_of("status", (Removal.Status.ALLOWED, Removal.Status.REFUSED)),
+        )
+
+
+def _current_detention() -> Exists:
+    return Exists(DetentionEpisode.objects.filter(person=OuterRef("principal"), released_on__isnull=True))
+
+
+def _counts_of_cases(user: User, queues: list[Queue]) -> dict[str, int]:
+    actor = user.actor()
+    case_queues = [q for q in queues if q.kind == "cases"]
+    if not case_queues:
+        return {}
+    aggregates = {q.key: Count("pk", filter=Q(state__in=q.stages(actor))) for q in case_queues}
+    return cases_for_user(user).aggregate(**aggregates)
+
+
+def counts(user: User, queues: list[Queue], today: date) -> dict[str, int]:
+    """How many items wait in each of the officer's queues."""
+    found = _counts_of_cases(user, queues)
+    for q in queues:
+        if q.kind == "alerts":
+            found[q.key] = alerts_waiting(user).count()
+        elif q.kind == "documents":
+            found[q.key] = len(documents_due(user, today))
+        elif q.kind == "detention":
+            found[q.key] = detentions_due(user, today).count()
+        elif q.kind == "removals":
+            found[q.key] = removals_requested(user, Filters()).count()
+    return found
+
+
+def _names() -> Prefetch:
+    return Prefetch("principal__names", queryset=Name.objects.order_by("-is_primary", "pk"))
+
+
+def cases_waiting(user: User, queue: Queue, filters: Filters, sort: str, now: datetime) -> QuerySet[Case]:
+    """The cases of one queue, filtered and sorted."""
+    cases = cases_for_user(user, now).filter(state__in=queue.stages(user.actor()))
+    if filters.mode:
+        cases = cases.filter(processing_mode=filters.mode)
+    if filters.channel:
+        cases = cases.filter(channel=filters.channel)
+    if filters.detained:
+        cases = cases.filter(_current_detention() if filters.detained == "yes" else ~_current_detention())
+    if filters.mine:
+        cases = cases.filter(assignments__user=user, assignments__ended_at__isnull=True)
+    unheld = Interview.objects.filter(case=OuterRef("pk"), held_at__isnull=True).order_by("scheduled_for")
+    cases = cases.annotate(
+        interview_at=Subquery(unheld.values("scheduled_for")[:1]),
+        interview_place=Subquery(unheld.values("place")[:1]),
+    )
+    cases = cases.select_related("principal").prefetch_related(
+        _names(),
+        Prefetch(
+            "principal__detentions",
+            queryset=DetentionEpisode.objects.filter(released_on__isnull=True).order_by("detained_since"),
+            to_attr="current_detentions",
+        ),
+    )
+    return cases.order_by(*_order(sort, now))
+
+
+def _order(sort: str, now: datetime) -> list[Any]:
+    if sort == "newest":
+        return ["-updated_at", "-pk"]
+    if sort == "number":
+        return ["number"]
+    if sort == "prioritized":
+        prioritized = Conditional(
+            When(processing_mode=procedure.ProcessingMode.PRIORITIZED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return [prioritized, "updated_at", "pk"]
+    if sort == "interview":
+        start = timezone.make_aware(datetime.combine(timezone.localdate(now), time()))
+        today = Conditional(
+            When(interview_at__gte=start, interview_at__lt=start + timedelta(days=1), then=Value(0)),
+            When(interview_at__isnull=True, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return [today, "interview_at", "pk"]
+    if sort == "deadline":
+        return ["appeal_deadline", "pk"]
+    return ["updated_at", "pk"]
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    primary: Name | None
+    others: list[Name]
+    detained_since: date | None
+    interview_today: bool = False
+
+
+def case_row(case: Case, today: date | None = None) -> CaseRow:
+    names = list(case.principal.names.all())
+    detentions = getattr(case.principal, "current_detentions", [])
+    at = getattr(case, "interview_at", None)
+    return CaseRow(
+        case=case,
+        primary=names[0] if names else None,
+        others=names[1:],
+        detained_since=detentions[0].detained_since if detentions else None,
+        interview_today=at is not None and today is not None and timezone.localdate(at) == today,
+    )
+
+
+def alerts_waiting(user: User) -> QuerySet[Alert]:
+    """Alerts no intake has answered yet, oldest first: each names someone at risk."""
+    return alerts_for_user(user).filter(case__isnull=True).order_by("raised_at", "pk")
+
+
+def _visible_people(user: User) -> QuerySet[CaseMember]:
+    return CaseMember.objects.filter(case__in=cases_for_user(user)).values("person_id")
+
+
+def _case_of(user: User, person: str) -> dict[str, Subquery]:
+    """The person's latest case this officer may read, for the link on the row."""
+    member = CaseMember.objects.filter(person=OuterRef(person), case__in=cases_for_user(user)).order_by(
+        "-case__opened_at"
+    )
+    return {
+        "case_id": Subquery(member.values("case_id")[:1]),
+        "case_number": Subquery(member.values("case__number")[:1]),
+    }
+
+
+def detentions_due(user: User, today: date) -> QuerySet[DetentionEpisode]:
+    """Current detentions whose review is due, overdue, or falls due within the week."""
+    return (
+        DetentionEpisode.objects.filter(
+            released_on__isnull=True,
+            next_review_on__lte=today + DETENTION_LOOKAHEAD,
+            person_id__in=_visible_people(user),
+        )
+        .annotate(**_case_of(user, "person"))
+        .prefetch_related(Prefetch("person__names", queryset=Name.objects.order_by("-is_primary", "pk")))
+        .order_by("next_review_on", "detained_since", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class DetentionRow:
+    episode: DetentionEpisode
+    name: Name | None
+    overdue: bool
+    days_held: int
+
+
+def detention_row(episode: DetentionEpisode, today: date) -> DetentionRow:
+    names = list(episode.person.names.all())
+    return DetentionRow(
+        episode=episode,
+        name=names[0] if names else None,
+        overdue=detention.review_overdue(episode.next_review_on, today),
+        days_held=(today - episode.detained_since).days,
+    )
+
+
+def removals_requested(user: User, filters: Filters) -> QuerySet[Removal]:
+    """Removal attempts not yet carried out, the refused ones with the guard's reasons."""
+    removals = Removal.objects.filter(
+        person_id__in=_visible_people(user),
+        status__in=[Removal.Status.ALLOWED, Removal.Status.REFUSED],
+    )
+    if filters.status:
+        removals = removals.filter(status=filters.status)
+    return (
+        removals.annotate(**_case_of(user, "person"))
+        .select_related("requested_by")
+        .prefetch_related(Prefetch("person__names", queryset=Name.objects.order_by("-is_primary", "pk")))
+        .order_by("-requested_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A document the core says is due: a renewal of `document`, or a first issue of `due`."""
+
+    person_id: int
+    name: Name | None
+    case_id: int
+    case_number: str
+    due: document_rules.DocumentType
+    document: Document | None = None
+    until: date | None = None
+    sort_key: tuple[Any, ...] = field(default=(), compare=False)
+
+
+def documents_due(user: User, today: date) -> list[DocumentRow]:
+    """What the documentation desk must issue or renew, decided by the core per person.
+
+    The query narrows the people to those who might be due: documents expiring within the
+    renewal window, and people of cases that need a document who hold no valid one. Each of
+    them is then judged by `due_for_renewal` and `documents_to_issue`; the page holds every
+    row it lists in memory, so the narrowing keeps the list to the work of the coming weeks.
+    """
+    visible = cases_for_user(user)
+    valid_today = Document.objects.filter(
+        person=OuterRef("person"), revoked_on__isnull=True, valid_from__lte=today, valid_until__gte=today
+    )
+    expiring = Document.objects.filter(
+        case__in=visible,
+        revoked_on__isnull=True,
+        valid_from__lte=today,
+        valid_until__gte=today,
+        valid_until__lte=today + document_rules.RENEWAL_WINDOW,
+    ).values("person_id")
+    needing = CaseMember.objects.filter(
+        case__in=visible, case__state__in=procedure.DOCUMENTED | {procedure.State.FINAL}
+    )
+    status_type = Conditional(
+        *(When(case__final_outcome=o, then=Value(t.value)) for o, t in document_rules.STATUS_DOCUMENT.items()),
+        default=Value(""),
+    )
+    unprovided = (
+        needing.annotate(status_type=status_type)
+        .filter(
+            Q(~Exists(valid_today), case__state__in=procedure.DOCUMENTED)
+            | Q(~Exists(valid_today.filter(type=OuterRef("status_type"))), ~Q(status_type=""))
+        )
+        .values("person_id")
+    )
+    members = (
+        CaseMember.objects.filter(case__in=visible)
+        .filter(Q(person_id__in=expiring) | Q(person_id__in=unprovided))
+        .select_related("case")
+        .prefetch_related(
+            Prefetch("person__names", queryset=Name.objects.order_by("-is_primary", "pk")),
+            "person__documents",
+            "person__memberships__case",
+        )
+        .order_by("person_id", "-case__opened_at")
+    )
+    rows: list[DocumentRow] = []
+    seen: set[int] = set()
+    for member in members:
+        person = member.person
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        cases = tuple(m.case.to_domain() for m in person.memberships.all())
+        documents = list(person.documents.all())
+        held = tuple(d.to_domain() for d in documents)
+        names = list(person.names.all())
+        common = {
+            "person_id": person.pk,
+            "name": names[0] if names else None,
+            "case_id": member.case_id,
+            "case_number": member.case.number,
+        }
+        entitled = document_rules.entitlements(cases)
+        for document in documents:
+            kind = document_rules.DocumentType(document.type)
+            if kind in entitled and document_rules.due_for_renewal(document.to_domain(), held, today):
+                rows.append(
+                    DocumentRow(
+                        **common,
+                        due=kind,
+                        document=document,
+                        until=document.valid_until,
+                        sort_key=(0, document.valid_until),
+                    )
+                )
+        for kind in document_rules.documents_to_issue(cases, held, today):
+            rows.append(DocumentRow(**common, due=kind, sort_key=(-1, today)))
+    return sorted(rows, key=lambda r: (r.sort_key, r.case_number))

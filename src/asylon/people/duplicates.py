@@ -1,0 +1,202 @@
+"""Possible duplicates of a person, with the evidence an officer weighs.
+
+A lookup is one indexed query: the blocking keys of the person's names (and the exact
+search digests of their whole names) against the stored `NameKey` digests, among the
+persons of cases this user may read. The few candidates found are decrypted and scored by
+the matching core, name by name; the best pair of names gives the score and the evidence.
+Nothing here merges: the officer decides (asylon.people.identity).
+
+Need to know (UNHCR Data Protection Policy 2015 §2.7): a person in no case this user may
+read is never a candidate, and is not counted either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from asylon.dataprotection import cipher, runtime
+from asylon.dataprotection.blind import blind_index
+from asylon.matching.score import DEFAULT_MODEL, DEFAULT_THRESHOLD, Record, levels, prepare, score
+from asylon.people.matchkeys import match_digests, name_record, person_records
+from asylon.people.models import DuplicatePair, Name, NameKey, Person, fold, partial_date
+
+if TYPE_CHECKING:
+    from asylon.accounts.models import User
+    from asylon.cases.services import PersonInput
+
+# Shown while registering: recall matters more there than on the review queue, whose pairs
+# are kept from the core's DEFAULT_THRESHOLD (asylon.matching.score) up. The same reading with
+# a compatible partial birth date and the same sex scores about 0.42; a different given name
+# or a conflicting birth date stays under 0.1.
+SUGGEST_THRESHOLD = 0.2
+# Candidates decrypted and scored per lookup, those sharing the most keys first.
+SHORTLIST = 50
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One field of both records side by side, and how the core judged them."""
+
+    field: str  # name, birth_date, sex, province
+    ours: str
+    theirs: str
+    agreement: str  # the core's level: exact, close, swapped, agree, disagree, missing, ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person_id: int
+    score: float  # posterior probability of the same person, 0..1
+    evidence: tuple[Evidence, ...]
+    case_numbers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    score: float
+    levels: tuple[str, ...]
+    ours: Record
+    theirs: Record
+
+
+def input_records(person: PersonInput) -> list[Record]:
+    """The names of a person not yet saved, each as one record for the core."""
+    birth_date = partial_date(person.birth_year, person.birth_month, person.birth_day)
+    return [
+        name_record(
+            "new",
+            text=name.text,
+            romanization=name.romanization,
+            source=name.source,
+            sex=person.sex,
+            birth_date=birth_date,
+            province=person.province,
+        )
+        for name in person.names
+        if name.text.strip()
+    ]
+
+
+def compare(ours: Sequence[Record], theirs: Sequence[Record]) -> Comparison | None:
+    """The best-scoring pair of names between two persons."""
+    best: Comparison | None = None
+    prepared_theirs = [(r, prepare(r)) for r in theirs]
+    for a in ours:
+        pa = prepare(a)
+        for b, pb in prepared_theirs:
+            level_set = levels(pa, pb)
+            probability = score(DEFAULT_MODEL, level_set)
+            if best is None or probability > best.score:
+                best = Comparison(round(probability, 4), level_set, a, b)
+    return best
+
+
+def evidence(comparison: Comparison) -> tuple[Evidence, ...]:
+    level = dict(lv.split(":", 1) for lv in comparison.levels)
+    a, b = comparison.ours, comparison.theirs
+    return (
+        Evidence("name", a.name or a.name_alt, b.name or b.name_alt, level.get("name", "")),
+        Evidence("birth_date", a.dob, b.dob, level.get("dob", "")),
+        Evidence("sex", a.sex, b.sex, level.get("sex", "")),
+        Evidence("province", a.province, b.province, level.get("province", "")),
+    )
+
+
+def persons_for_user(user: User) -> QuerySet[Person]:
+    """Persons in a case this user may read: the need-to-know query, nothing wider."""
+    from asylon.cases.access import cases_for_user
+
+    return Person.objects.filter(memberships__case__in=cases_for_user(user)).distinct()
+
+
+def _digests(records: Iterable[Record]) -> set[str]:
+    keyring = runtime.keyring()
+    records = list(records)
+    found = match_digests(keyring, records)
+    # The whole name folded, as the search box finds it: a name the core cannot read still meets its twin.
+    found |= {blind_index(keyring, "name", fold(r.name or r.name_alt)) for r in records if fold(r.name or r.name_alt)}
+    return found
+
+
+def shortlist(records: Sequence[Record], among: QuerySet[Person], exclude: Iterable[int] = ()) -> list[Person]:
+    """Persons sharing a key with the records, most keys first, their names prefetched."""
+    digests = _digests(records)
+    if not digests:
+        return []
+    ids = list(
+        NameKey.objects.filter(digest__in=digests, person__in=among.filter(merged_into__isnull=True))
+        .exclude(person_id__in=list(exclude))
+        .values("person_id")
+        .annotate(shared=Count("digest", distinct=True))
+        .order_by("-shared", "person_id")
+        .values_list("person_id", flat=True)[:SHORTLIST]
+    )
+    names = Prefetch("names", queryset=Name.objects.order_by("-is_primary", "pk"))
+    return list(Person.objects.filter(pk__in=ids).prefetch_related(names))
+
+
+def scored(records: Sequence[Record], persons: Iterable[Person], threshold: float) -> list[tuple[Person, Comparison]]:
+    found = []
+    for person in persons:
+        try:
+            theirs = person_records(person)
+        except cipher.KeysDestroyed:
+            continue  # a shredded office's record is no one's candidate
+        best = compare(records, theirs)
+        if best is not None and best.score >= threshold:
+            found.append((person, best))
+    found.sort(key=lambda item: (-item[1].score, item[0].pk))
+    return found
+
+
+def possible_duplicates(user: User, person: PersonInput, *, limit: int = 5) -> list[Candidate]:
+    """Persons this user may read who may be the one being registered, most likely first."""
+    from asylon.cases.access import cases_for_user
+
+    records = input_records(person)
+    if not records or limit < 1:
+        return []
+    readable = cases_for_user(user)
+    found = scored(records, shortlist(records, persons_for_user(user)), SUGGEST_THRESHOLD)[:limit]
+    return [
+        Candidate(
+            person_id=p.pk,
+            score=best.score,
+            evidence=evidence(best),
+            case_numbers=tuple(
+                readable.filter(members__person=p).order_by("number").values_list("number", flat=True).distinct()
+            ),
+        )
+        for p, best in found
+    ]
+
+
+def pairs_find(
+    person: Person, *, found_by: str, at: datetime, exclude: Iterable[int] = (), threshold: float | None = None
+) -> list[DuplicatePair]:
+    """Store the review pairs of a saved person against the whole registry (but `exclude`, the
+    family registered with them). Officers see a pair only where they may read both persons
+    (asylon.people.identity); a pair decided before, either way, is left as it is."""
+    records = person_records(person)
+    among = shortlist(records, Person.objects.all(), exclude=[person.pk, *exclude])
+    hits = scored(records, among, DEFAULT_THRESHOLD if threshold is None else threshold)
+    stored = []
+    for other, best in hits:
+        a, b = sorted((person.pk, other.pk))
+        pair, _ = DuplicatePair.objects.get_or_create(
+            person_a_id=a, person_b_id=b, defaults={"score": best.score, "found_at": at, "found_by": found_by}
+        )
+        stored.append(pair)
+    return stored
+
+
+def pair_evidence(pair: DuplicatePair) -> Comparison | None:
+    """The evidence of a stored pair, recomputed from the sealed records."""
+    a = Person.objects.prefetch_related("names").get(pk=pair.person_a_id)
+    b = Person.objects.prefetch_related("names").get(pk=pair.person_b_id)
+    return compare(person_records(a), person_records(b))

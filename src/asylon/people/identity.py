@@ -1,0 +1,151 @@
+"""The review of possible duplicates: the queue, and merge, "not the same person", un-merge.
+
+The write routine: atomic() → lock the pair, both persons and every case of theirs → ask
+the core (asylon.procedure.identity) → write → an event on every case of both persons, so
+that each file's history (and the transparency log, through `event_append`) tells of it.
+Locking the pair first means two officers deciding the same pair at once are serialized:
+the second one sees the first one's verdict and is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from asylon.accounts.models import User
+from asylon.cases.models import Case
+from asylon.cases.services import NotFound, event_append, now, require_role
+from asylon.people.duplicates import Comparison, Evidence, evidence, pair_evidence, persons_for_user
+from asylon.people.models import DuplicatePair, FamilyLink, Person
+from asylon.procedure import identity as rules
+from asylon.procedure.access import CASEWORK
+from asylon.procedure.refusals import Refused
+
+
+def pairs_for_user(user: User, *, verdict: str = DuplicatePair.OPEN) -> QuerySet[DuplicatePair]:
+    """Pairs of persons this user may both read; none else, not even counted."""
+    readable = persons_for_user(user)
+    return (
+        DuplicatePair.objects.filter(verdict=verdict, person_a__in=readable, person_b__in=readable)
+        .order_by("-score", "pk")
+        .select_related("decided_by")
+    )
+
+
+def pair_get_for_user(user: User, pair_id: int) -> DuplicatePair:
+    """The same answer for a pair that does not exist and one this user may not see."""
+    readable = persons_for_user(user)
+    pair = DuplicatePair.objects.filter(pk=pair_id, person_a__in=readable, person_b__in=readable).first()
+    if pair is None:
+        raise NotFound(f"pair {pair_id}")
+    return pair
+
+
+@dataclass(frozen=True)
+class PairReview:
+    """A pair with the evidence side by side, for the review page and the API."""
+
+    pair: DuplicatePair
+    score: float
+    evidence: tuple[Evidence, ...]
+    cases_a: tuple[str, ...]
+    cases_b: tuple[str, ...]
+
+
+def pair_review(user: User, pair_id: int) -> PairReview:
+    from asylon.cases.access import cases_for_user
+
+    pair = pair_get_for_user(user, pair_id)
+    found = pair_evidence(pair)
+    readable = cases_for_user(user)
+
+    def numbers(person_id: int) -> tuple[str, ...]:
+        return tuple(readable.filter(members__person_id=person_id).order_by("number").values_list("number", flat=True))
+
+    return PairReview(
+        pair=pair,
+        score=found.score if found else pair.score,
+        evidence=evidence(found) if found else (),
+        cases_a=numbers(pair.person_a_id),
+        cases_b=numbers(pair.person_b_id),
+    )
+
+
+def _locked(user: User, pair_id: int) -> tuple[DuplicatePair, list[Person], list[Case], rules.PairView]:
+    from asylon.cases.access import cases_for_user
+
+    require_role(user, CASEWORK)
+    pair_get_for_user(user, pair_id)  # not found before anything is locked
+    pair = DuplicatePair.objects.select_for_update().get(pk=pair_id)
+    persons = list(
+        Person.objects.select_for_update().filter(pk__in=[pair.person_a_id, pair.person_b_id]).order_by("pk")
+    )
+    # Locked by primary key: PostgreSQL refuses FOR UPDATE on a DISTINCT query, and a join
+    # through the members would list a family case once per member.
+    case_ids = Case.objects.filter(members__person__in=persons).values("pk")
+    cases = list(Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk"))
+    readable = set(cases_for_user(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
+
+    def side(person: Person) -> rules.Side:
+        theirs = {c.pk for c in cases if c.members.filter(person=person).exists()}
+        return rules.Side(person.pk, merged=person.merged_into_id is not None, readable=theirs <= readable)
+
+    a, b = persons
+    related = FamilyLink.objects.filter(Q(person=a, relative=b) | Q(person=b, relative=a)).exists()
+    found: Comparison | None = pair_evidence(pair)
+    twin_like = bool(found and "family:twin_like" in found.levels)
+    view = rules.PairView(side(a), side(b), rules.Verdict(pair.verdict), related=related, twin_like=twin_like)
+    return pair, persons, cases, view
+
+
+def _tell_cases(cases: list[Case], *, type: str, user: User, at: datetime, reason: str, data: dict[str, int]) -> None:
+    for case in cases:
+        event_append(case=case, type=type, actor=user, at=at, reason=reason, data=data, state_before=case.state)
+
+
+@transaction.atomic
+def pair_merge(*, user: User, pair_id: int, reason: str, at: datetime | None = None) -> DuplicatePair:
+    """ "Same person": the later record is linked to the earlier one; both stay, with their cases."""
+    at = at or now()
+    pair, (a, b), cases, view = _locked(user, pair_id)
+    refusals = rules.merge_refusals(user.actor(), view, reason)
+    if refusals:
+        raise Refused(refusals)
+    b.merged_into = a
+    b.save(update_fields=["merged_into"])
+    pair.verdict, pair.decided_by, pair.decided_at = DuplicatePair.SAME, user, at
+    pair.save(update_fields=["verdict", "decided_by", "decided_at"])
+    _tell_cases(cases, type="identity_merged", user=user, at=at, reason=reason, data={"person": b.pk, "into": a.pk})
+    return pair
+
+
+@transaction.atomic
+def pair_distinguish(*, user: User, pair_id: int, at: datetime | None = None) -> DuplicatePair:
+    """ "Not the same person": remembered, so the pair is not suggested again."""
+    at = at or now()
+    pair, _, _, view = _locked(user, pair_id)
+    refusals = rules.distinct_refusals(user.actor(), view)
+    if refusals:
+        raise Refused(refusals)
+    pair.verdict, pair.decided_by, pair.decided_at = DuplicatePair.DISTINCT, user, at
+    pair.save(update_fields=["verdict", "decided_by", "decided_at"])
+    return pair
+
+
+@transaction.atomic
+def pair_unmerge(*, user: User, pair_id: int, reason: str, at: datetime | None = None) -> DuplicatePair:
+    """The merge was wrong: the link is cleared and the pair is remembered as two persons."""
+    at = at or now()
+    pair, (a, b), cases, view = _locked(user, pair_id)
+    refusals = rules.unmerge_refusals(user.actor(), view, reason)
+    if refusals:
+        raise Refused(refusals)
+    b.merged_into = None
+    b.save(update_fields=["merged_into"])
+    pair.verdict, pair.undone_by, pair.undone_at = DuplicatePair.DISTINCT, user, at
+    pair.save(update_fields=["verdict", "undone_by", "undone_at"])
+    _tell_cases(cases, type="identity_unmerged", user=user, at=at, reason=reason, data={"person": b.pk, "from": a.pk})
+    return pair
