@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 
 import pytest
@@ -49,7 +50,12 @@ def test_load_demo_walks_cases_to_their_stages_through_the_services():
     out = run("load_demo", "--persons", "60", "--seed", "7")
     assert "Loaded" in out
     assert Case.objects.count() > 30
-    assert NoReturnListing.objects.filter(country="KP", delisted_on__isnull=True).exists()
+    listing = NoReturnListing.objects.get(country="KP", delisted_on__isnull=True)
+    # The listing reached the transparency log, so a monitor knows the register from the log alone.
+    from asylon.transparency.models import LogEntry
+
+    entry = LogEntry.objects.get(kind="register", record_id=listing.pk)
+    assert json.loads(bytes(entry.body))["country"] == "KP"
     assert Event.objects.filter(type="decide").exists()
     # Every applicant from registration to the end of the appeal window holds a valid document.
     from django.utils import timezone

@@ -26,6 +26,7 @@ from asylon.procedure import case as p
 from asylon.procedure import documents as document_rules
 from asylon.procedure.roles import Role
 from asylon.safeguards.models import NoReturnListing, OnwardReturn, Recipient, SafeThirdCountry
+from asylon.safeguards.services import register_list
 
 # One account per role; the second eligibility officer, reviewer, DPO and monitor exist so
 # that separation of duties and quorums can be shown in the demo. All work in the demo office,
@@ -66,18 +67,17 @@ def staff_ensure() -> dict[str, tuple[User, str]]:
 
 
 def _registers(admin: User, today: date) -> None:
-    NoReturnListing.objects.get_or_create(
-        country="KP",
-        delisted_on=None,
-        defaults={
-            "reason": (
+    if not NoReturnListing.objects.filter(country="KP", delisted_on=None).exists():
+        # Through the service, so that the listing is in the transparency log for monitors.
+        register_list(
+            user=admin,
+            country="KP",
+            reason=(
                 "Commission of Inquiry on the DPRK (A/HRC/25/63), recommendation 1221(a): no forced return "
                 "unless treatment, as verified by international human rights monitors, markedly improves."
             ),
-            "listed_on": date(2014, 2, 17),
-            "listed_by": admin,
-        },
-    )
+            at=datetime(2014, 2, 17, 9, 0, tzinfo=UTC),
+        )
     OnwardReturn.objects.get_or_create(
         country="CN", origin="KP", defaults={"noted_on": date(2014, 2, 17), "source": "A/HRC/25/CRP.1 paras 435-477"}
     )
