@@ -242,6 +242,22 @@ def test_status_documents_follow_a_final_positive_decision():
     ]
 
 
+def test_a_document_about_to_expire_is_renewed_with_the_step_that_makes_it_needed_again():
+    # Found by the stateful test: a case closed while its certificate ran out was reopened on
+    # the certificate's last day. The step issued nothing (a valid document was held) and the
+    # next day's renewal run renews only documents still valid that day: a day without one.
+    d = doc()
+    reopened = walk(State.REGISTERED)
+    assert documents.needs_document((reopened,))
+    assert documents.documents_to_issue((reopened,), (d,), d.valid_until) == [d.type]
+    assert documents.documents_to_issue((reopened,), (d,), d.valid_until - timedelta(days=30)) == [d.type]
+    assert documents.documents_to_issue((reopened,), (d,), d.valid_until - timedelta(days=31)) == []
+    # Once renewed, the step issues nothing more; a closed case needs nothing renewed.
+    renewal = replace(d, id=d.id + 1, valid_from=d.valid_until, valid_until=d.valid_until + timedelta(days=180))
+    assert documents.documents_to_issue((reopened,), (d, renewal), d.valid_until) == []
+    assert documents.documents_to_issue((walk(State.CLOSED),), (d,), d.valid_until) == []
+
+
 def test_documents_are_renewed_within_thirty_days_of_expiry():
     d = doc()
     assert not documents.due_for_renewal(d, (d,), TODAY)

@@ -394,9 +394,11 @@ def documents_due(user: User, today: date) -> list[DocumentRow]:
             "case_number": member.case.number,
         }
         entitled = document_rules.entitlements(cases)
+        renewing = set()
         for document in documents:
             kind = document_rules.DocumentType(document.type)
             if kind in entitled and document_rules.due_for_renewal(document.to_domain(), held, today):
+                renewing.add(kind)
                 rows.append(
                     DocumentRow(
                         **common,
@@ -407,5 +409,6 @@ def documents_due(user: User, today: date) -> list[DocumentRow]:
                     )
                 )
         for kind in document_rules.documents_to_issue(cases, held, today):
-            rows.append(DocumentRow(**common, due=kind, sort_key=(-1, today)))
+            if kind not in renewing:  # a renewal is listed once, beside the document it renews
+                rows.append(DocumentRow(**common, due=kind, sort_key=(-1, today)))
     return sorted(rows, key=lambda r: (r.sort_key, r.case_number))

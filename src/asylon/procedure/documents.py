@@ -116,4 +116,11 @@ def documents_to_issue(cases: tuple[Case, ...], held: tuple[Document, ...], toda
     for document_type in sorted(entitlements(cases) - {DocumentType.TEMPORARY_CERTIFICATE}):
         if document_type not in valid:
             due.append(document_type)
+    # A document about to expire is renewed with the step, not left to the daily run, which
+    # renews only documents still valid on its day: a case reopened on its document's last
+    # day would otherwise be left a day without one.
+    if needs_document(cases):
+        for document in held:
+            if document.type not in due and due_for_renewal(document, held, today):
+                due.append(document.type)
     return due
