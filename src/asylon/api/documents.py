@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from asylon.api.problems import problems
 from asylon.api.schemas import DocumentRevokedOut, RevocationIn
@@ -25,9 +25,9 @@ def document_revoke(request: HttpRequest, document_id: int, payload: RevocationI
 @router.post(
     "/documents/{int:document_id}/replacement", response={201: DocumentRevokedOut, **problems(403, 404, 409, body=True)}
 )
-def document_replace(request: HttpRequest, document_id: int, payload: RevocationIn) -> tuple[int, Document]:
+def document_replace(request: HttpRequest, document_id: int, payload: RevocationIn) -> Status:
     """Replace a lost, stolen or damaged document: a new one is issued and this one revoked."""
-    return 201, services.document_replace(user=request.auth, document_id=document_id, reason=payload.reason)
+    return Status(201, services.document_replace(user=request.auth, document_id=document_id, reason=payload.reason))
 
 
 class VerifyIn(Schema):
