@@ -98,18 +98,22 @@ def document_issue(
     return document_create(person=person, case_id=case_id, document_type=document_type, user=user, at=at)
 
 
-@transaction.atomic
-def document_revoke(*, user: User, document_id: int, reason: str, at: datetime | None = None) -> Document:
+def _locked(user: User, document_id: int) -> tuple[Document, Person]:
+    """The document, if the user may see its case, and its holder, both locked."""
     from asylon.cases.access import cases_for_user
-    from asylon.cases.services import NotFound, domain_cases_of, require_role
+    from asylon.cases.services import NotFound
 
-    require_role(user, procedure.REVOKERS)
-    at = at or timezone.now()
     visible = cases_for_user(user).values("pk")
     document = Document.objects.select_for_update().filter(pk=document_id, case__in=visible).first()
     if document is None:
         raise NotFound(f"document {document_id}")
-    person = Person.objects.select_for_update().get(pk=document.person_id)
+    return document, Person.objects.select_for_update().get(pk=document.person_id)
+
+
+def _revoke(document: Document, person: Person, *, user: User, reason: str, at: datetime) -> None:
+    """Revoke, within the caller's transaction, once the core allows it; logged with it."""
+    from asylon.cases.services import domain_cases_of
+
     refusals = procedure.revocation_refusals(
         document.to_domain(), _held(person), domain_cases_of(person), user.actor(), at.date()
     )
@@ -121,6 +125,15 @@ def document_revoke(*, user: User, document_id: int, reason: str, at: datetime |
     document.revoked_reason = reason
     document.save(update_fields=["revoked_on", "revoked_reason"])
     document_log(document, action="revoked", actor_id=user.pk, at=at)
+
+
+@transaction.atomic
+def document_revoke(*, user: User, document_id: int, reason: str, at: datetime | None = None) -> Document:
+    from asylon.cases.services import require_role
+
+    require_role(user, procedure.REVOKERS)
+    document, person = _locked(user, document_id)
+    _revoke(document, person, user=user, reason=reason, at=at or timezone.now())
     return document
 
 
@@ -129,35 +142,22 @@ def document_replace(*, user: User, document_id: int, reason: str, at: datetime 
     """A lost, stolen or damaged document: a new one of the same type is issued and the old one
     revoked, in one transaction, so that the holder is never without a valid document and the
     old card stops verifying once the status list is refreshed. The core is asked both times."""
-    from asylon.cases.access import cases_for_user
     from asylon.cases.services import NotFound, domain_cases_of, require_role
 
     require_role(user, procedure.ISSUERS)
     require_role(user, procedure.REVOKERS)
     at = at or timezone.now()
-    visible = cases_for_user(user).values("pk")
-    old = Document.objects.select_for_update().filter(pk=document_id, case__in=visible).first()
-    if old is None:
-        raise NotFound(f"document {document_id}")
-    person = Person.objects.select_for_update().get(pk=old.person_id)
-    cases = domain_cases_of(person)
-    refusals = procedure.issue_refusals(procedure.DocumentType(old.type), cases, user.actor())
-    if not reason.strip():
-        refusals.append(Refusal.of(Code.REASON_MISSING))
+    old, person = _locked(user, document_id)
     if old.revoked_on is not None:
         raise NotFound(f"valid document {document_id}")
+    document_type = procedure.DocumentType(old.type)
+    refusals = procedure.issue_refusals(document_type, domain_cases_of(person), user.actor())
+    if not reason.strip():
+        refusals.append(Refusal.of(Code.REASON_MISSING))
     if refusals:
         raise Refused(refusals)
-    new = document_create(
-        person=person, case_id=old.case_id, document_type=procedure.DocumentType(old.type), user=user, at=at
-    )
-    refusals = procedure.revocation_refusals(old.to_domain(), _held(person), cases, user.actor(), at.date())
-    if refusals:
-        raise Refused(refusals)
-    old.revoked_on = at.date()
-    old.revoked_reason = reason
-    old.save(update_fields=["revoked_on", "revoked_reason"])
-    document_log(old, action="revoked", actor_id=user.pk, at=at)
+    new = document_create(person=person, case_id=old.case_id, document_type=document_type, user=user, at=at)
+    _revoke(old, person, user=user, reason=reason, at=at)
     return new
 
 
