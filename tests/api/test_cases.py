@@ -73,7 +73,13 @@ def test_a_case_goes_from_intake_through_appeal_to_a_final_decision_and_the_time
         (
             eligibility,
             "hold_interview",
-            {"rights_informed": True, "read_back_confirmed": True, "notes": "Read back in Korean."},
+            {
+                "rights_informed": True,
+                "read_back_confirmed": True,
+                "started_at": "2026-11-02T10:00:00+09:00",
+                "ended_at": "2026-11-02T11:30:00+09:00",
+                "notes": "Read back in Korean.",
+            },
             "interviewed",
         ),
         (eligibility, "draft_assessment", {**ASSESSMENT, "proposed_outcome": "rejected"}, "assessment_drafted"),
@@ -243,7 +249,7 @@ def test_a_step_with_missing_or_wrongly_typed_fields_names_each_field_and_change
     body = problem(
         take(client, case.pk, "hold_interview", {"rights_informed": "perhaps", "mood": "calm"}), 422, "invalid-input"
     )
-    assert set(body["errors"]) == {"rights_informed", "mood"}
+    assert set(body["errors"]) == {"rights_informed", "mood", "started_at", "ended_at"}
     body = problem(take(client, case.pk, "draft_assessment", {"material_facts": "Facts."}), 422, "invalid-input")
     assert set(body["errors"]) == {
         "credibility",

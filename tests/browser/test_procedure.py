@@ -108,7 +108,11 @@ def test_a_case_goes_from_intake_to_a_refugee_certificate_shown_as_issued(staff,
         eligibility,
         "hold_interview",
         "Record interview held",
-        {"Notes or transcript": "Q: Why did you leave? A: I was to be sent back from China."},
+        {
+            "Started": (timezone.localdate() - timedelta(days=1)).isoformat() + "T10:00",
+            "Notes or transcript": "Q: Why did you leave? A: I was to be sent back from China.",
+            "Ended": (timezone.localdate() - timedelta(days=1)).isoformat() + "T11:30",
+        },
         checks=("informed of their rights", "read back to the applicant"),
     )
     assert stage(eligibility) == "Interviewed"

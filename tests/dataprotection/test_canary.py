@@ -247,7 +247,13 @@ def api_case(staff, canaries: Canaries) -> tuple[int, dict[str, str]]:
         (
             eligibility,
             "hold_interview",
-            {"rights_informed": True, "read_back_confirmed": True, "notes": texts["notes"]},
+            {
+                "rights_informed": True,
+                "read_back_confirmed": True,
+                "started_at": "2026-01-05T10:00:00+09:00",
+                "ended_at": "2026-01-05T11:30:00+09:00",
+                "notes": texts["notes"],
+            },
         ),
         (eligibility, "draft_assessment", {**assessment, "proposed_outcome": "rejected"}),
         (reviewer, "return_assessment", {"comments": texts["comments"]}),

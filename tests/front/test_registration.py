@@ -261,3 +261,36 @@ def test_registering_from_an_alert_answers_it(staff, browser_for):
     assert response.status_code == 302
     alert.refresh_from_db()
     assert alert.case == Case.objects.get()
+
+
+def test_a_name_can_be_marked_as_an_alias_and_is_shown_as_one(staff, browser_for):
+    browser = browser_for(staff.registrar)
+    data = form(
+        **{
+            "person-0-name-TOTAL_FORMS": "4",
+            "person-0-name-3-text": "김영희",
+            "person-0-name-3-script": "Hang",
+            "person-0-name-3-source": "chinese_police",
+            "person-0-name-3-is_alias": "on",
+        }
+    )
+
+    response = browser.post(URL, data)
+
+    assert response.status_code == 302, response.content.decode()
+    case = Case.objects.get()
+    names = {n.text: n.is_alias for n in Name.objects.filter(person=case.principal)}
+    assert names == {"리순희": False, "李顺姬": False, "Ri Sun Hui": False, "김영희": True}
+    page = browser.get(response["Location"]).content.decode()
+    assert '<span lang="ko">김영희</span> <span class="tag alias">alias</span>' in page
+
+
+def test_the_primary_name_cannot_be_an_alias_and_nothing_is_saved(staff, browser_for):
+    data = form(**{"person-0-name-0-is_alias": "on"})
+
+    response = browser_for(staff.registrar).post(URL, data)
+
+    assert response.status_code == 422
+    names = response.context["registration"].members[0].names
+    assert names.forms[0].errors == {"is_alias": ["The primary name cannot be an alias."]}
+    assert not Case.objects.exists()

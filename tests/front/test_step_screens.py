@@ -60,16 +60,21 @@ def test_scheduling_starts_from_what_the_applicant_asked_for_at_registration(sta
     ]
 
 
-def test_the_interview_record_asks_for_rights_then_the_record_then_the_read_back(staff, browser_for):
+def test_the_interview_record_asks_for_rights_and_start_then_the_record_then_end_and_read_back(staff, browser_for):
     case = walk_to(staff, open_case(staff), State.INTERVIEW_SCHEDULED)
 
-    form = form_of(browser_for(staff.eligibility).get(reverse("front:case", args=[case.pk])), "hold_interview")
+    response = browser_for(staff.eligibility).get(reverse("front:case", args=[case.pk]))
+    form = form_of(response, "hold_interview")
 
     assert [[w.name for w in widgets] for _, widgets in form.fieldsets] == [
-        ["rights_informed"],
+        ["rights_informed", "started_at"],
         ["notes"],
-        ["read_back_confirmed"],
+        ["ended_at", "read_back_confirmed"],
     ]
+    times = [w for _, widgets in form.fieldsets for w in widgets if w.name.endswith("_at")]
+    assert [(w.kind, w.required) for w in times] == [("datetime", True), ("datetime", True)]
+    page = response.content.decode()
+    assert 'type="datetime-local" name="started_at" id="hold_interview-started_at"' in page
 
 
 def test_the_notification_shows_the_appeal_deadline_the_core_will_set(staff, browser_for):

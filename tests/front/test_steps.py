@@ -1,16 +1,20 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from asylon.cases import services
 from asylon.cases.models import Case, Event, Interview
 from asylon.procedure.case import State
 from tests.procedure.personas import assessment
 from tests.services.helpers import open_case, walk_to
+
+# The officers sit on 3 November 2026 at 09:00 UTC (tests/front/conftest.py); the browser sends
+# local times without an offset, read in the active time zone (UTC here).
+HELD_THIS_MORNING = {"started_at": "2026-11-03T07:00", "ended_at": "2026-11-03T08:30"}
 
 
 def step_url(case: Case, step: str) -> str:
@@ -98,7 +102,8 @@ def test_a_refused_step_names_every_reason_and_keeps_what_the_officer_typed(staf
     before = snapshot(case)
 
     response = browser_for(staff.eligibility).post(
-        step_url(case, "hold_interview"), {"notes": "She described the crossing at Hoeryong."}
+        step_url(case, "hold_interview"),
+        {"notes": "She described the crossing at Hoeryong.", **HELD_THIS_MORNING},
     )
 
     assert response.status_code == 422
@@ -181,18 +186,89 @@ def test_a_date_that_cannot_be_read_is_named_and_nothing_is_recorded(staff, brow
     assert not Interview.objects.filter(case=case).exists()
 
 
-def test_holding_the_interview_keeps_the_notes(staff, browser_for):
+def test_holding_the_interview_keeps_the_notes_and_its_start_and_end(staff, browser_for):
     case = walk_to(staff, open_case(staff), State.INTERVIEW_SCHEDULED)
+    browser = browser_for(staff.eligibility)
 
-    response = browser_for(staff.eligibility).post(
+    response = browser.post(
         step_url(case, "hold_interview"),
-        {"rights_informed": "on", "read_back_confirmed": "on", "notes": "Read back in Korean."},
+        {"rights_informed": "on", "read_back_confirmed": "on", "notes": "Read back in Korean.", **HELD_THIS_MORNING},
     )
 
     assert response.status_code == 302
-    assert Interview.objects.get(case=case).notes == "Read back in Korean."
+    interview = Interview.objects.get(case=case)
+    assert interview.notes == "Read back in Korean."
+    assert (interview.started_at, interview.ended_at) == (
+        datetime(2026, 11, 3, 7, 0, tzinfo=UTC),
+        datetime(2026, 11, 3, 8, 30, tzinfo=UTC),
+    )
     case.refresh_from_db()
     assert case.state == State.INTERVIEWED
+    page = browser.get(reverse("front:case", args=[case.pk]))
+    html = page.content.decode()
+    assert '<time datetime="2026-11-03T07:00:00+00:00">' in html
+    assert '<time datetime="2026-11-03T08:30:00+00:00">' in html
+    [held] = [e for e in page.context["events"] if e.event.type == "hold_interview"]
+    shown = dict(held.details)
+    assert shown["Started"] == formats.date_format(datetime(2026, 11, 3, 7, 0, tzinfo=UTC), "SHORT_DATETIME_FORMAT")
+    assert shown["Ended"] == formats.date_format(datetime(2026, 11, 3, 8, 30, tzinfo=UTC), "SHORT_DATETIME_FORMAT")
+
+
+def _hold(browser, case, **times):
+    return browser.post(
+        step_url(case, "hold_interview"),
+        {"rights_informed": "on", "read_back_confirmed": "on", "notes": "Questions and answers.", **times},
+    )
+
+
+def test_an_interview_ending_before_it_started_is_refused_beside_the_end_time(staff, browser_for):
+    case = walk_to(staff, open_case(staff), State.INTERVIEW_SCHEDULED)
+    before = snapshot(case)
+
+    response = _hold(browser_for(staff.eligibility), case, started_at="2026-11-03T08:30", ended_at="2026-11-03T08:00")
+
+    assert response.status_code == 422
+    form = next(f for f in response.context["forms"] if f.name == "hold_interview")
+    assert [r.code for r in form.refusals] == ["interview_end_not_after_start"]
+    widgets = {w.name: w for w in form.widgets}
+    assert widgets["ended_at"].error == "The interview must end after the time it started."
+    assert widgets["started_at"].error == ""
+    page = response.content.decode()
+    assert 'id="hold_interview-ended_at-error"' in page
+    assert 'value="2026-11-03T08:30"' in page and 'value="2026-11-03T08:00"' in page
+    assert snapshot(case) == before
+    assert Interview.objects.get(case=case).held_at is None
+
+
+def test_an_interview_recorded_for_a_day_still_to_come_is_refused(staff, browser_for):
+    case = walk_to(staff, open_case(staff), State.INTERVIEW_SCHEDULED)
+    before = snapshot(case)
+
+    response = _hold(browser_for(staff.eligibility), case, started_at="2026-11-04T09:00", ended_at="2026-11-04T10:00")
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'data-code="interview_in_future"' in page
+    assert 'id="hold_interview-started_at-error"' in page
+    assert snapshot(case) == before
+
+
+def test_interview_times_missing_or_unreadable_are_named_beside_their_fields(staff, browser_for):
+    case = walk_to(staff, open_case(staff), State.INTERVIEW_SCHEDULED)
+    before = snapshot(case)
+
+    response = _hold(browser_for(staff.eligibility), case, started_at="this morning", ended_at="")
+
+    assert response.status_code == 422
+    form = next(f for f in response.context["forms"] if f.name == "hold_interview")
+    assert form.errors == {
+        "started_at": "Enter a date and time, e.g. 2026-11-10 09:30.",
+        "ended_at": "This field is required.",
+    }
+    page = response.content.decode()
+    assert 'value="this morning"' in page
+    assert 'id="hold_interview-started_at-error"' in page and 'id="hold_interview-ended_at-error"' in page
+    assert snapshot(case) == before
 
 
 def test_a_decision_takes_the_countries_assessed_as_typed_codes(staff, browser_for):

@@ -1,6 +1,6 @@
 """The people who work a case in these tests, each in one role."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from asylon.procedure.case import (
     LATE_APPEAL_GRACE,
@@ -73,6 +73,16 @@ def assessment(outcome: Outcome = Outcome.REJECTED) -> DraftAssessment:
     )
 
 
+def interview_held(ended: datetime = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)) -> HoldInterview:
+    """An interview of an hour and a half, rights explained and the record read back."""
+    return HoldInterview(
+        rights_informed=True,
+        read_back_confirmed=True,
+        started_at=ended - timedelta(minutes=90),
+        ended_at=ended,
+    )
+
+
 def decision(outcome: Outcome = Outcome.REJECTED, countries: frozenset[str] = frozenset({"KP"})) -> Decide:
     return Decide(outcome=outcome, reasons="Reasons in writing.", countries_assessed=countries)
 
@@ -83,7 +93,7 @@ def path(outcome: Outcome = Outcome.REJECTED) -> list[tuple[Step, Actor, State]]
         (Register(), registrar, State.REGISTERED),
         (Screen(mode=ProcessingMode.PRIORITIZED, reason="Detained over a year."), registrar, State.SCREENED),
         (ScheduleInterview(language="ko"), eligibility, State.INTERVIEW_SCHEDULED),
-        (HoldInterview(rights_informed=True, read_back_confirmed=True), eligibility, State.INTERVIEWED),
+        (interview_held(), eligibility, State.INTERVIEWED),
         (assessment(outcome), eligibility, State.ASSESSMENT_DRAFTED),
         (ApproveAssessment(), reviewer, State.ASSESSMENT_REVIEWED),
         (decision(outcome), reviewer, State.DECIDED),

@@ -1,5 +1,7 @@
 """Hypothesis strategies for steps and actors, shared by the core and service machines."""
 
+from datetime import UTC, datetime, timedelta
+
 from hypothesis import strategies as st
 
 from asylon.procedure import case as c
@@ -9,6 +11,22 @@ texts = st.sampled_from(["Reasons given in writing.", "근거", "", " "])
 languages = st.sampled_from(["", "ko", "zh"])
 countries = st.frozensets(st.sampled_from(["KP", "CN", "MN"]), max_size=2)
 outcomes = st.sampled_from(list(c.Outcome))
+# Around the machines' first day (5 January 2026): some interviews end in the past, some on a
+# day still to come, and some end before they start.
+starts = st.datetimes(min_value=datetime(2025, 12, 20), max_value=datetime(2026, 3, 1), timezones=st.just(UTC))
+lengths = st.timedeltas(min_value=timedelta(minutes=-30), max_value=timedelta(hours=6))
+
+
+@st.composite
+def interviews_held(draw: st.DrawFn) -> c.HoldInterview:
+    started = draw(starts)
+    return c.HoldInterview(
+        rights_informed=draw(st.booleans()),
+        read_back_confirmed=draw(st.booleans()),
+        started_at=started,
+        ended_at=started + draw(lengths),
+    )
+
 
 # Few ids, so the same officer turns up in several roles and separation of duties is tested.
 actors = st.builds(
@@ -21,7 +39,7 @@ STEP_STRATEGIES: dict[type[c.Step], st.SearchStrategy[c.Step]] = {
     c.Register: st.just(c.Register()),
     c.Screen: st.builds(c.Screen, mode=st.sampled_from(list(c.ProcessingMode)), reason=texts),
     c.ScheduleInterview: st.builds(c.ScheduleInterview, language=languages),
-    c.HoldInterview: st.builds(c.HoldInterview, rights_informed=st.booleans(), read_back_confirmed=st.booleans()),
+    c.HoldInterview: interviews_held(),
     c.DraftAssessment: st.builds(
         c.DraftAssessment,
         material_facts=texts,
@@ -70,7 +88,12 @@ NEXT_STEP: dict[c.State, c.Step] = {
     c.State.INTAKE: c.Register(),
     c.State.REGISTERED: c.Screen(mode=c.ProcessingMode.REGULAR, reason="Detained."),
     c.State.SCREENED: c.ScheduleInterview(language="ko"),
-    c.State.INTERVIEW_SCHEDULED: c.HoldInterview(rights_informed=True, read_back_confirmed=True),
+    c.State.INTERVIEW_SCHEDULED: c.HoldInterview(
+        rights_informed=True,
+        read_back_confirmed=True,
+        started_at=datetime(2026, 1, 5, 6, 30, tzinfo=UTC),
+        ended_at=datetime(2026, 1, 5, 8, 0, tzinfo=UTC),
+    ),
     c.State.ASSESSMENT_DRAFTED: c.ApproveAssessment(),
     c.State.DECIDED: c.Notify(language="ko"),
     c.State.APPEAL_DECIDED: c.NotifyAppeal(language="ko"),

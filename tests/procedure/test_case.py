@@ -1,7 +1,7 @@
 """Every step of the procedure, and every refusal it can give."""
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta, timezone
 
 import pytest
 
@@ -42,6 +42,7 @@ from tests.procedure.personas import (
     decision,
     eligibility,
     eligibility_reviewer,
+    interview_held,
     outsider,
     path,
     registrar,
@@ -82,7 +83,7 @@ def test_every_step_is_refused_at_a_stage_it_does_not_start_from():
 def test_a_refused_step_raises_with_every_reason_and_leaves_the_case_as_it_was():
     case = walk(State.INTERVIEW_SCHEDULED)
     with pytest.raises(Refused) as refused:
-        take(case, HoldInterview(rights_informed=False, read_back_confirmed=False), eligibility, TODAY)
+        take(case, replace(interview_held(), rights_informed=False, read_back_confirmed=False), eligibility, TODAY)
     assert refused.value.codes == [Code.RIGHTS_NOT_READ, Code.READ_BACK_MISSING]
     assert case.state == State.INTERVIEW_SCHEDULED
 
@@ -115,6 +116,48 @@ def test_an_interview_can_be_rescheduled():
 
 def test_holding_the_interview_records_the_interviewer():
     assert walk(State.INTERVIEWED).interviewer_id == eligibility.id
+
+
+def test_an_interview_record_must_end_after_it_started():
+    case = walk(State.INTERVIEW_SCHEDULED)
+    held = interview_held()
+    assert codes(case, replace(held, ended_at=held.started_at), eligibility) == [Code.INTERVIEW_END_NOT_AFTER_START]
+    earlier = held.started_at - timedelta(minutes=1)
+    assert codes(case, replace(held, ended_at=earlier), eligibility) == [Code.INTERVIEW_END_NOT_AFTER_START]
+
+
+def test_an_interview_cannot_be_recorded_as_held_on_a_day_still_to_come():
+    case = walk(State.INTERVIEW_SCHEDULED)
+    tomorrow = interview_held(ended=datetime.combine(TODAY + timedelta(days=1), time(10), tzinfo=UTC))
+    assert codes(case, tomorrow, eligibility) == [Code.INTERVIEW_IN_FUTURE]
+    # Ending just after midnight UTC on the next day is still tomorrow, whatever began today.
+    overnight = replace(interview_held(), ended_at=datetime.combine(TODAY + timedelta(days=1), time(0, 5), tzinfo=UTC))
+    assert codes(case, overnight, eligibility) == [Code.INTERVIEW_IN_FUTURE]
+
+
+def test_an_interview_ending_late_today_is_recorded_with_every_reason_at_once():
+    case = walk(State.INTERVIEW_SCHEDULED)
+    late = interview_held(ended=datetime.combine(TODAY, time(23, 59), tzinfo=UTC))
+    assert codes(case, late, eligibility) == []
+    backwards = HoldInterview(
+        rights_informed=False,
+        read_back_confirmed=True,
+        started_at=datetime.combine(TODAY + timedelta(days=2), time(9), tzinfo=UTC),
+        ended_at=datetime.combine(TODAY + timedelta(days=2), time(8), tzinfo=UTC),
+    )
+    assert codes(case, backwards, eligibility) == [
+        Code.RIGHTS_NOT_READ,
+        Code.INTERVIEW_END_NOT_AFTER_START,
+        Code.INTERVIEW_IN_FUTURE,
+    ]
+
+
+def test_interview_times_in_another_offset_are_judged_in_utc():
+    case = walk(State.INTERVIEW_SCHEDULED)
+    seoul = timezone(timedelta(hours=9))
+    # 08:00 in Seoul on the day after TODAY is 23:00 UTC on TODAY: the interview is over.
+    ended = datetime.combine(TODAY + timedelta(days=1), time(8), tzinfo=seoul)
+    assert codes(case, interview_held(ended=ended), eligibility) == []
 
 
 def test_an_assessment_needs_every_part():
@@ -205,7 +248,7 @@ def test_the_first_instance_decision_maker_may_not_decide_the_appeal():
 
 def test_the_officer_who_heard_the_claim_may_not_decide_the_appeal():
     case = walk(State.INTERVIEW_SCHEDULED)
-    case = take(case, HoldInterview(rights_informed=True, read_back_confirmed=True), eligibility_reviewer, TODAY)
+    case = take(case, interview_held(), eligibility_reviewer, TODAY)
     case = take(case, assessment(), eligibility, TODAY)
     case = walk(State.APPEAL_LODGED, case=case)
     step = DecideAppeal(outcome=Outcome.REJECTED, reasons="Upheld.", countries_assessed=frozenset({"KP"}))
@@ -309,7 +352,7 @@ def _example(step_type):
     examples = {
         "Screen": lambda: Screen(mode=ProcessingMode.REGULAR, reason="r"),
         "ScheduleInterview": lambda: ScheduleInterview(language="ko"),
-        "HoldInterview": lambda: HoldInterview(rights_informed=True, read_back_confirmed=True),
+        "HoldInterview": interview_held,
         "DraftAssessment": assessment,
         "ReturnAssessment": lambda: ReturnAssessment(comments="c"),
         "Decide": decision,

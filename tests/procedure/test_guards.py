@@ -4,6 +4,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from asylon.procedure import disclosure, documents, register, removal
 from asylon.procedure.case import Case, Close, Notify, Outcome, State, take
@@ -269,3 +271,53 @@ def test_documents_are_renewed_within_thirty_days_of_expiry():
     )
     assert not documents.due_for_renewal(d, (d, renewal), d.valid_until - timedelta(days=29))
     assert documents.due_for_renewal(d, (d, replace(renewal, revoked=True)), d.valid_until - timedelta(days=29))
+
+
+def test_renewals_due_are_the_expiring_documents_the_person_is_still_entitled_to():
+    temporary, status = doc(), doc(id=2, type=DocumentType.REFUGEE_CERTIFICATE)
+    pending = walk(State.SCREENED)
+    recognised = take(walk(State.DECIDED, Outcome.REFUGEE_STATUS), Notify(language="ko"), registrar, TODAY)
+    soon = temporary.valid_until - timedelta(days=10)
+    assert documents.renewals_due((pending,), (temporary,), soon) == [temporary]
+    # Recognised: the temporary certificate is not renewed, the refugee certificate is.
+    assert documents.renewals_due((recognised,), (temporary,), soon) == []
+    assert documents.renewals_due((recognised,), (temporary, status), status.valid_until - timedelta(days=1)) == [
+        status
+    ]
+    # A final rejection leaves nothing to renew; a document far from expiry is not due.
+    assert documents.renewals_due((walk(State.FINAL),), (temporary,), soon) == []
+    assert documents.renewals_due((pending,), (temporary,), TODAY) == []
+
+
+_cases = st.sampled_from(
+    [
+        walk(State.SCREENED),
+        walk(State.APPEAL_WINDOW, Outcome.COMPLEMENTARY_PROTECTION),
+        walk(State.FINAL),
+        walk(State.CLOSED),
+        take(walk(State.DECIDED, Outcome.REFUGEE_STATUS), Notify(language="ko"), registrar, TODAY),
+    ]
+)
+_held = st.lists(
+    st.builds(
+        Document,
+        id=st.just(0),
+        type=st.sampled_from(list(DocumentType)),
+        valid_from=st.dates(TODAY - timedelta(days=800), TODAY + timedelta(days=10)),
+        valid_until=st.just(TODAY),
+        revoked=st.booleans(),
+    ).map(lambda d: replace(d, valid_until=d.valid_from + timedelta(days=180))),
+    max_size=4,
+).map(lambda ds: tuple(replace(d, id=i + 1) for i, d in enumerate(ds)))
+
+
+@given(case=_cases, held=_held, days=st.integers(0, 400))
+def test_renewing_what_is_due_leaves_nothing_due_and_every_renewal_is_owed(case, held, days):
+    cases = (case,)
+    today = TODAY + timedelta(days=days)
+    due = documents.renewals_due(cases, held, today)
+    for d in due:
+        assert d in held and d.valid_on(today) and d.type in documents.entitlements(cases)
+        assert d.valid_until - today <= documents.RENEWAL_WINDOW
+    renewed = held + tuple(Document(100 + i, d.type, *documents.validity(d.type, today)) for i, d in enumerate(due))
+    assert documents.renewals_due(cases, renewed, today) == []

@@ -6,7 +6,7 @@ restatement of DESIGN.md written here, independent of the guard's own code.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import event, settings
 from hypothesis import strategies as st
@@ -51,6 +51,7 @@ class Procedure(RuleBasedStateMachine):
         self.removed: list[Removed] = []
         self.disclosed: list[tuple[disclosure.Recipient, frozenset[str]]] = []
         self.next_document = 1
+        self.interviews: list[tuple[datetime, datetime, date]] = []
 
     def _issue(self, applicant: Applicant, kind: docs.DocumentType) -> None:
         start, end = docs.validity(kind, self.today)
@@ -83,6 +84,8 @@ class Procedure(RuleBasedStateMachine):
             return
         applicant.case = after
         event(f"reached {after.state}")
+        if isinstance(step, c.HoldInterview):
+            self.interviews.append((step.started_at, step.ended_at, self.today))
         # The services issue what the core says is due as part of the same step.
         for kind in docs.documents_to_issue((after,), tuple(applicant.documents), self.today):
             self._issue(applicant, kind)
@@ -95,10 +98,8 @@ class Procedure(RuleBasedStateMachine):
             for applicant in self.applicants:
                 if not docs.needs_document((applicant.case,)):
                     continue
-                held = tuple(applicant.documents)
-                for d in held:
-                    if docs.due_for_renewal(d, held, self.today):
-                        self._issue(applicant, d.type)
+                for d in docs.renewals_due((applicant.case,), tuple(applicant.documents), self.today):
+                    self._issue(applicant, d.type)
 
     @precondition(lambda self: self.applicants)
     @rule(data=st.data(), destination=destinations, actor=actors, onward=st.booleans())
@@ -174,6 +175,12 @@ class Procedure(RuleBasedStateMachine):
                     case.drafter_id,
                     case.interviewer_id,
                 )
+
+    @invariant()
+    def every_interview_recorded_was_over_by_the_day_it_was_recorded(self) -> None:
+        for started, ended, day in getattr(self, "interviews", []):
+            assert started < ended
+            assert ended.astimezone(UTC).date() <= day
 
     @invariant()
     def every_applicant_holds_a_valid_document(self) -> None:

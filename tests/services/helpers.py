@@ -43,13 +43,13 @@ def open_case(staff, *people: services.PersonInput, channel=p.Channel.DETAINED):
 
 def walk_to(staff, case, to: p.State, outcome: p.Outcome = p.Outcome.REJECTED, at: datetime = T0):
     """Take the ordinary steps until the case reaches `to`."""
-    from tests.procedure.personas import assessment
+    from tests.procedure.personas import assessment, interview_held
 
     steps = [
         (p.Register(), staff.registrar),
         (p.Screen(mode=p.ProcessingMode.PRIORITIZED, reason="Detained over a year."), staff.registrar),
         (p.ScheduleInterview(language="ko"), staff.eligibility),
-        (p.HoldInterview(rights_informed=True, read_back_confirmed=True), staff.eligibility),
+        (interview_held(ended=at - timedelta(minutes=15)), staff.eligibility),
         (assessment(outcome), staff.eligibility),
         (p.ApproveAssessment(), staff.reviewer),
         (p.Decide(outcome=outcome, reasons="Reasons.", countries_assessed=frozenset({"KP", "CN"})), staff.reviewer),

@@ -191,3 +191,79 @@ def test_interview_preferences_are_checked(staff):
         )
     assert invalid.value.errors == {"interviewer_gender": "Must be F, M or empty (no preference)."}
     assert not case.interviews.exists()
+
+
+def test_the_interview_record_keeps_its_start_and_end_and_the_event_names_them(staff):
+    from asylon.cases.models import Interview
+    from tests.procedure.personas import interview_held
+
+    case = walk_to(staff, open_case(staff), p.State.INTERVIEW_SCHEDULED)
+    held = interview_held(ended=T0 - timedelta(minutes=20))
+
+    services.case_take(user=staff.eligibility, case_id=case.pk, step=held, at=T0)
+
+    interview = Interview.objects.get(case=case)
+    assert (interview.started_at, interview.ended_at, interview.held_at) == (held.started_at, held.ended_at, T0)
+    event = case.events.get(type="hold_interview")
+    assert (event.data["started_at"], event.data["ended_at"]) == (
+        held.started_at.isoformat(),
+        held.ended_at.isoformat(),
+    )
+
+
+def test_an_interview_ending_before_it_started_is_refused_and_nothing_is_written(staff):
+    from dataclasses import replace
+
+    from asylon.cases.models import Interview
+    from tests.procedure.personas import interview_held
+
+    case = walk_to(staff, open_case(staff), p.State.INTERVIEW_SCHEDULED)
+    held = interview_held(ended=T0)
+    events = case.events.count()
+
+    with pytest.raises(Refused) as refused:
+        services.case_take(user=staff.eligibility, case_id=case.pk, step=replace(held, ended_at=held.started_at), at=T0)
+
+    assert refused.value.codes == [Code.INTERVIEW_END_NOT_AFTER_START]
+    case.refresh_from_db()
+    assert (case.state, case.events.count()) == (p.State.INTERVIEW_SCHEDULED, events)
+    interview = Interview.objects.get(case=case)
+    assert (interview.held_at, interview.started_at, interview.ended_at) == (None, None, None)
+
+
+def test_an_alias_is_stored_as_one_and_never_becomes_the_primary_name(staff):
+    person = services.PersonInput(
+        names=[
+            services.NameInput(text="김영희", script="Hang", source="chinese_police", is_alias=True),
+            services.NameInput(text="리순희", script="Hang"),
+        ],
+        sex="F",
+    )
+
+    case = services.intake_open(user=staff.registrar, people=[person], channel=p.Channel.SELF_PRESENTED, at=T0)
+
+    names = {n.text: (n.is_primary, n.is_alias) for n in case.principal.names.all()}
+    assert names == {"김영희": (False, True), "리순희": (True, False)}
+
+
+def test_a_primary_alias_or_a_person_known_only_by_aliases_is_refused(staff):
+    alias = services.NameInput(text="김영희", script="Hang", is_alias=True, is_primary=True)
+    only_aliases = [services.NameInput(text="김영희", script="Hang", is_alias=True)]
+    before = Case.objects.count()
+
+    with pytest.raises(services.InvalidInput) as invalid:
+        services.intake_open(
+            user=staff.registrar,
+            people=[
+                services.PersonInput(names=[alias, services.NameInput(text="리순희", script="Hang")], sex="F"),
+                services.PersonInput(names=only_aliases, sex="M"),
+            ],
+            channel=p.Channel.SELF_PRESENTED,
+            at=T0,
+        )
+
+    assert invalid.value.errors == {
+        "people[0].names[0].is_alias": "The primary name cannot be an alias.",
+        "people[1].names": "At least one name must be the person's own, not an alias.",
+    }
+    assert Case.objects.count() == before

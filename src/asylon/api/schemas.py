@@ -78,6 +78,9 @@ class NameIn(In):
     family_name: str = Field("", max_length=Name.LIMITS["family_name"], description="The family-name part, if known.")
     given_name: str = Field("", max_length=Name.LIMITS["given_name"], description="The given-name part, if known.")
     is_primary: StrictBool = Field(False, description="The name the file is known by; the first name when none is.")
+    is_alias: StrictBool = Field(
+        False, description="A name the person used or was known by besides their own; never the primary name."
+    )
 
     def to_input(self) -> NameInput:
         return NameInput(**self.model_dump())
@@ -133,6 +136,7 @@ class NameOut(Schema):
     family_name: str
     given_name: str
     is_primary: bool
+    is_alias: bool
 
 
 class DocumentOut(Schema):
@@ -172,7 +176,10 @@ class PersonOut(Schema):
 
 class StepFieldOut(Schema):
     name: str
-    kind: str = Field(description="`text`, `bool`, `choice` (one of `choices`) or `countries` (ISO 3166 codes).")
+    kind: str = Field(
+        description="`text`, `bool`, `choice` (one of `choices`), `countries` (ISO 3166 codes) or `datetime` "
+        "(ISO 8601 with its offset, e.g. `2026-11-10T09:30:00+09:00`)."
+    )
     choices: list[str]
     required: bool
 

@@ -184,6 +184,9 @@ class Interview(SealedRow):
     interpreter_gender = models.CharField(max_length=1, blank=True)
     held_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     held_at = models.DateTimeField(null=True, blank=True)
+    # When the interview itself began and ended; empty on records made before they were kept.
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
     rights_informed = models.BooleanField(default=False)
     read_back_confirmed = models.BooleanField(default=False)
     notes_sealed = models.TextField(blank=True)

@@ -65,6 +65,7 @@ class NameInput:
     family_name: str = ""
     given_name: str = ""
     is_primary: bool = False
+    is_alias: bool = False
 
 
 @dataclass(frozen=True)
@@ -175,8 +176,12 @@ def _person_problems(data: PersonInput, prefix: str) -> dict[str, str]:
             found[f"{where}.romanization"] = (
                 f"Must be one of: {', '.join(sorted(c or '(none)' for c in ROMANIZATION_CODES))}."
             )
+        if name.is_primary and name.is_alias:
+            found[f"{where}.is_alias"] = "The primary name cannot be an alias."
     if sum(n.is_primary for n in data.names) > 1:
         found[f"{prefix}.names"] = "Only one name can be the primary one."
+    elif data.names and all(n.is_alias for n in data.names):
+        found[f"{prefix}.names"] = "At least one name must be the person's own, not an alias."
     for part, limit in Person.LIMITS.items():
         if len(getattr(data, part)) > limit:
             found[f"{prefix}.{part}"] = f"At most {limit} characters."
@@ -225,9 +230,12 @@ def _person_create(data: PersonInput, office: str) -> Person:
         province=unicodedata.normalize("NFC", data.province),
         contact=unicodedata.normalize("NFC", data.contact),
     )
-    has_primary = any(n.is_primary for n in data.names)
+    # Without a primary name, the first of the person's own names (not an alias) is the primary one.
+    primary = next((i for i, n in enumerate(data.names) if n.is_primary), None)
+    if primary is None:
+        primary = next(i for i, n in enumerate(data.names) if not n.is_alias)
     for i, n in enumerate(data.names):
-        name_add(person=person, name=replace(n, is_primary=n.is_primary or (not has_primary and i == 0)))
+        name_add(person=person, name=replace(n, is_primary=i == primary))
     return person
 
 
@@ -241,6 +249,7 @@ def name_add(*, person: Person, name: NameInput) -> Name:
         romanization=name.romanization,
         source=name.source,
         is_primary=name.is_primary,
+        is_alias=name.is_alias,
         **texts,
     )
     keys = runtime.keyring()
@@ -425,7 +434,7 @@ def case_take(
     case.updated_at = at
     case.save(update_fields=Case.DOMAIN_FIELDS)
     _record_step(case, step, record, user, at)
-    payload = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in asdict(step).items()}
+    payload = {k: _json_value(v) for k, v in asdict(step).items()}
     for text in ("material_facts", "credibility", "inclusion", "exclusion", "complementary_protection", "reasons"):
         # Narratives live in their own sealed records; the event says that they were written, not what.
         if text in payload:
@@ -437,6 +446,14 @@ def case_take(
     )
     document_services.documents_issue_due(case=case, user=None, at=at)
     return case
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 def _reason(step: procedure.Step) -> str:
@@ -466,8 +483,20 @@ def _record_step(case: Case, step: procedure.Step, record: StepRecord, user: Use
         interview.held_at = at
         interview.rights_informed = step.rights_informed
         interview.read_back_confirmed = step.read_back_confirmed
+        interview.started_at = step.started_at
+        interview.ended_at = step.ended_at
         interview.notes = record.notes
-        interview.save(update_fields=["held_by", "held_at", "rights_informed", "read_back_confirmed", "notes_sealed"])
+        interview.save(
+            update_fields=[
+                "held_by",
+                "held_at",
+                "started_at",
+                "ended_at",
+                "rights_informed",
+                "read_back_confirmed",
+                "notes_sealed",
+            ]
+        )
     elif isinstance(step, procedure.DraftAssessment):
         Assessment.objects.create(
             case=case,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -19,7 +20,7 @@ from asylon.procedure import case as procedure
 @dataclass(frozen=True)
 class StepField:
     name: str
-    kind: str  # "text", "bool", "choice", "countries"
+    kind: str  # "text", "bool", "choice", "countries", "datetime"
     choices: tuple[str, ...] = ()
     required: bool = True
 
@@ -47,6 +48,8 @@ def step_fields(kind: type[procedure.Step]) -> list[StepField]:
             found.append(StepField(f.name, "choice", tuple(m.value for m in hint), required))
         elif hint == frozenset[str]:
             found.append(StepField(f.name, "countries", required=required))
+        elif hint is datetime:
+            found.append(StepField(f.name, "datetime", required=required))
         else:
             found.append(StepField(f.name, "text", required=required))
     return found
@@ -89,6 +92,12 @@ def step_build(name: str, data: dict[str, Any]) -> procedure.Step:
                 errors[f.name] = f"Not two-letter country codes: {', '.join(bad)}."
             else:
                 values[f.name] = frozenset(codes)
+        elif f.kind == "datetime":
+            moment = _moment(raw)
+            if moment is None:
+                errors[f.name] = "Must be a date and time with its offset, e.g. 2026-11-10T09:30:00+09:00."
+            else:
+                values[f.name] = moment
         elif not isinstance(raw, str):
             errors[f.name] = "Must be text."
         else:
@@ -99,3 +108,17 @@ def step_build(name: str, data: dict[str, Any]) -> procedure.Step:
     if errors:
         raise StepInputError(errors)
     return kind(**values)
+
+
+def _moment(raw: object) -> datetime | None:
+    """An ISO 8601 date and time carrying its offset, in UTC; a time without one is ambiguous."""
+    if isinstance(raw, datetime):
+        parsed = raw
+    elif isinstance(raw, str):
+        try:
+            parsed = datetime.fromisoformat(raw.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo is not None else None

@@ -8,7 +8,7 @@ documents in the demo are the ones the rules produce.
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, time, timedelta
 from random import Random
 
@@ -125,7 +125,12 @@ def _path(case: DemoCase, rng: Random) -> list[tuple[p.Step, str, tuple[int, int
         (p.Register(), "registration", (1, 10)),
         (p.Screen(mode=mode, reason=_mode_reason(mode)), "registration", (1, 7)),
         (p.ScheduleInterview(language="ko"), "eligibility", (3, 20)),
-        (p.HoldInterview(rights_informed=True, read_back_confirmed=True), "eligibility", (7, 40)),
+        # Its start and end are drawn in `_held` once the day it is recorded is known.
+        (
+            p.HoldInterview(rights_informed=True, read_back_confirmed=True, started_at=_UNSET, ended_at=_UNSET),
+            "eligibility",
+            (7, 40),
+        ),
         (drafted, "eligibility", (3, 30)),
         (p.ApproveAssessment(), "reviewer", (2, 15)),
         (
@@ -166,6 +171,17 @@ def _path(case: DemoCase, rng: Random) -> list[tuple[p.Step, str, tuple[int, int
         path = path[: rng.randint(1, 4)]
         path.append((p.Withdraw(reason="Applicant withdrew the claim in writing."), "registration", (5, 40)))
     return path
+
+
+_UNSET = datetime.min.replace(tzinfo=UTC)
+
+
+def _held(step: p.Step, recorded: datetime, rng: Random) -> p.Step:
+    """An interview of one to three hours, ending a little before its record is entered."""
+    if not isinstance(step, p.HoldInterview):
+        return step
+    ended = recorded - timedelta(minutes=rng.randint(10, 50))
+    return replace(step, started_at=ended - timedelta(minutes=rng.randint(60, 180)), ended_at=ended)
 
 
 def _mode_reason(mode: p.ProcessingMode) -> str:
@@ -260,8 +276,11 @@ def case_load(case: DemoCase, people: dict[str, DemoPerson], staff: dict[str, Us
             detained=detained,
             at=_at(min(opened, days[0]) if days else opened, rng),
         )
+        # Its own stream, so that the interview times leave every other draw of the demo as it was.
+        timing = Random(f"{seed}:{case.key}:interview")
         for (step, who, _), day in zip(path, days, strict=True):
-            services.case_take(user=staff[who], case_id=opened_case.pk, step=step, at=_at(day, rng))
+            at = _at(day, rng)
+            services.case_take(user=staff[who], case_id=opened_case.pk, step=_held(step, at, timing), at=at)
         _renew_until(opened_case.pk, today)
         if detained is not None:
             _review_detention(opened_case.pk, staff["eligibility"], today, rng)

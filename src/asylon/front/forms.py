@@ -19,7 +19,7 @@ from asylon.cases.services import StepRecord
 from asylon.cases.steps import StepField, StepInputError, step_build, step_fields
 from asylon.front import labels
 from asylon.procedure.case import STEP_NAMES, Step
-from asylon.procedure.refusals import Refusal
+from asylon.procedure.refusals import Code, Refusal
 
 _NAMES = {kind: name for name, kind in STEP_NAMES.items()}
 
@@ -48,10 +48,16 @@ FIELDSETS = {
         (gettext_lazy("As the applicant asked"), ("language", "interviewer_gender", "interpreter_gender")),
     ),
     "hold_interview": (
-        (gettext_lazy("Before the interview"), ("rights_informed",)),
+        (gettext_lazy("Before the interview"), ("rights_informed", "started_at")),
         (gettext_lazy("Questions and answers, or notes"), ("notes",)),
-        (gettext_lazy("After the interview"), ("read_back_confirmed",)),
+        (gettext_lazy("After the interview"), ("ended_at", "read_back_confirmed")),
     ),
+}
+
+# The field a refusal of the core is about, so that its sentence is shown beside that field too.
+REFUSAL_FIELDS = {
+    Code.INTERVIEW_END_NOT_AFTER_START: "ended_at",
+    Code.INTERVIEW_IN_FUTURE: "started_at",
 }
 
 # Guidance beside a field on one step's screen, where the field's general help says too little.
@@ -76,9 +82,9 @@ STEP_HELP = {
         "Risk of torture on return (CAT Art. 3) and of arbitrary deprivation of life or torture or cruel, "
         "inhuman or degrading treatment (ICCPR Arts. 6–7), for each country of return."
     ),
-    ("hold_interview", "notes"): gettext_lazy(
-        "Start and end times, who was present, then each question and answer in turn, or notes."
-    ),
+    ("hold_interview", "notes"): gettext_lazy("Who was present, then each question and answer in turn, or notes."),
+    ("hold_interview", "started_at"): gettext_lazy("When the interview began, after the rights were explained."),
+    ("hold_interview", "ended_at"): gettext_lazy("When the interview ended, before the record was read back."),
 }
 
 
@@ -145,10 +151,13 @@ class StepForm:
 
     def step(self) -> Step | None:
         """The step, or None with `errors` filled in."""
+        data = self._step_data()
         try:
-            return step_build(self.name, self._step_data())
+            return step_build(self.name, data)
         except StepInputError as e:
-            self.errors.update(e.errors)
+            for name, error in e.errors.items():
+                # A value this form could not read is named in the form's words, not the core's.
+                self.errors.setdefault(name, error)
             return None
 
     def record(self) -> StepRecord:
@@ -171,8 +180,15 @@ class StepForm:
         for f in step_fields(self.kind):
             raw = self.data.get(f.name) if self.data is not None else None
             # An unchosen select is no answer at all, so the core's "required" speaks, not "invalid".
-            if raw is None or (f.kind == "choice" and raw == ""):
+            if raw is None or (f.kind in ("choice", "datetime") and raw.strip() == ""):
                 continue
+            if f.kind == "datetime":
+                # The browser sends the officer's local time without an offset: it is read in the
+                # active time zone and handed to the core with its offset.
+                moment = self._datetime(f.name)
+                if moment is None:
+                    continue
+                raw = moment.isoformat()
             found[f.name] = raw
         return found
 
@@ -189,6 +205,9 @@ class StepForm:
             return None
         return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
+    def _refused(self, name: str) -> str:
+        return next((str(r.sentence) for r in self.refusals if REFUSAL_FIELDS.get(r.code) == name), "")
+
     def _widget(self, f: StepField) -> Widget:
         widget = Widget(
             step=self.name,
@@ -197,7 +216,7 @@ class StepForm:
             label=labels.label("field", f.name),
             required=f.required and f.kind != "bool",
             help=str(STEP_HELP.get((self.name, f.name)) or labels.HELP.get(f.name, "")),
-            error=self.errors.get(f.name, ""),
+            error=self.errors.get(f.name, "") or self._refused(f.name),
         )
         if f.kind == "choice":
             widget.choices = [("", _("Choose…"))] + [(c, labels.label("choice", c)) for c in f.choices]
@@ -230,6 +249,8 @@ def _kind(f: StepField) -> str:
         return "checkbox"
     if f.kind == "choice":
         return "select"
+    if f.kind == "datetime":
+        return "datetime"
     if f.kind == "text" and f.name not in ONE_LINE:
         return "textarea"
     return "input"

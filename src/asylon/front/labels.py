@@ -104,6 +104,8 @@ FIELDS = {
     "interviewer_gender": _("Interviewer requested"),
     "interpreter_gender": _("Interpreter requested"),
     "notes": _("Notes or transcript"),
+    "started_at": _("Started"),
+    "ended_at": _("Ended"),
     "channel": _("Channel"),
     "persons": _("Persons"),
     "destination": _("Destination"),
@@ -177,6 +179,11 @@ DOCUMENT_STATUSES = {
 
 SCRIPTS = {"Hang": _("Hangul"), "Hani": _("Han characters"), "Latn": _("Latin")}
 
+# The `lang` a name written in each script carries on a page (BCP 47), whatever the page's own
+# language: Hangul is read as Korean, Han characters as Simplified Chinese (the names come to
+# the office as Chinese records write them), and romanizations in Latin letters as English.
+SCRIPT_LANGUAGES = {"Hang": "ko", "Hani": "zh-Hans", "Latn": "en"}
+
 ROMANIZATIONS = {
     "rr": _("Revised Romanization"),
     "mr": _("McCune-Reischauer"),
@@ -240,6 +247,8 @@ REFUSALS = {
     Code.INTERVIEW_LANGUAGE_MISSING: _("An interview needs the language the applicant will be heard in."),
     Code.RIGHTS_NOT_READ: _("The applicant must be informed of their rights before the interview counts."),
     Code.READ_BACK_MISSING: _("The interview record must be read back to the applicant and confirmed."),
+    Code.INTERVIEW_END_NOT_AFTER_START: _("The interview must end after the time it started."),
+    Code.INTERVIEW_IN_FUTURE: _("An interview cannot be recorded as held at a time still to come."),
     Code.ASSESSMENT_INCOMPLETE: _(
         "An assessment needs the material facts, credibility findings, inclusion, exclusion, complementary "
         "protection and a proposed outcome."

@@ -235,6 +235,10 @@ class CaseRow:
     detained_since: date | None
     interview_today: bool = False
 
+    @property
+    def names(self) -> list[Name]:
+        return [self.primary, *self.others] if self.primary is not None else []
+
 
 def case_row(case: Case, today: date | None = None) -> CaseRow:
     names = list(case.principal.names.all())
@@ -286,7 +290,8 @@ def detentions_due(user: User, today: date) -> QuerySet[DetentionEpisode]:
 @dataclass(frozen=True)
 class DetentionRow:
     episode: DetentionEpisode
-    name: Name | None
+    # Every name of the person, the primary one first: each shown in the script it was written in.
+    names: list[Name]
     overdue: bool
     days_held: int
 
@@ -295,7 +300,7 @@ def detention_row(episode: DetentionEpisode, today: date) -> DetentionRow:
     names = list(episode.person.names.all())
     return DetentionRow(
         episode=episode,
-        name=names[0] if names else None,
+        names=names,
         overdue=detention.review_overdue(episode.next_review_on, today),
         days_held=(today - episode.detained_since).days,
     )
@@ -322,7 +327,7 @@ class DocumentRow:
     """A document the core says is due: a renewal of `document`, or a first issue of `due`."""
 
     person_id: int
-    name: Name | None
+    names: list[Name]
     case_id: int
     case_number: str
     due: document_rules.DocumentType
@@ -336,7 +341,7 @@ def documents_due(user: User, today: date) -> list[DocumentRow]:
 
     The query narrows the people to those who might be due: documents expiring within the
     renewal window, and people of cases that need a document who hold no valid one. Each of
-    them is then judged by `due_for_renewal` and `documents_to_issue`; the page holds every
+    them is then judged by `renewals_due` and `documents_to_issue`; the page holds every
     row it lists in memory, so the narrowing keeps the list to the work of the coming weeks.
     """
     visible = cases_for_user(user)
@@ -389,25 +394,24 @@ def documents_due(user: User, today: date) -> list[DocumentRow]:
         names = list(person.names.all())
         common = {
             "person_id": person.pk,
-            "name": names[0] if names else None,
+            "names": names,
             "case_id": member.case_id,
             "case_number": member.case.number,
         }
-        entitled = document_rules.entitlements(cases)
+        by_id = {d.pk: d for d in documents}
         renewing = set()
-        for document in documents:
-            kind = document_rules.DocumentType(document.type)
-            if kind in entitled and document_rules.due_for_renewal(document.to_domain(), held, today):
-                renewing.add(kind)
-                rows.append(
-                    DocumentRow(
-                        **common,
-                        due=kind,
-                        document=document,
-                        until=document.valid_until,
-                        sort_key=(0, document.valid_until),
-                    )
+        for due in document_rules.renewals_due(cases, held, today):
+            document = by_id[due.id]
+            renewing.add(due.type)
+            rows.append(
+                DocumentRow(
+                    **common,
+                    due=due.type,
+                    document=document,
+                    until=document.valid_until,
+                    sort_key=(0, document.valid_until),
                 )
+            )
         for kind in document_rules.documents_to_issue(cases, held, today):
             if kind not in renewing:  # a renewal is listed once, beside the document it renews
                 rows.append(DocumentRow(**common, due=kind, sort_key=(-1, today)))

@@ -172,11 +172,15 @@ class NameForm(forms.Form):
     given_name = forms.CharField(label=gettext_lazy("Given name"), required=False, max_length=100)
     source = forms.ChoiceField(label=gettext_lazy("Source"), choices=_choices(labels.NAME_SOURCES))
     is_primary = forms.BooleanField(label=gettext_lazy("Primary name"), required=False)
+    # A name the person used or was known by besides their own; the names-set help explains it.
+    is_alias = forms.BooleanField(label=gettext_lazy("Alias"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("romanization") and data.get("script") != "Latn":
             self.add_error("romanization", _("Only a name in Latin letters has a romanization."))
+        if data.get("is_primary") and data.get("is_alias"):
+            self.add_error("is_alias", _("The primary name cannot be an alias."))
         return data
 
 
@@ -199,6 +203,8 @@ class NameFormSetBase(BaseFormSet):  # type: ignore[type-arg]
             raise forms.ValidationError(_("Give at least one name."))
         if sum(bool(f.cleaned_data.get("is_primary")) for f in filled) > 1:
             raise forms.ValidationError(_("Only one name can be the primary one."))
+        if all(f.cleaned_data.get("is_alias") for f in filled):
+            raise forms.ValidationError(_("At least one name must be the person's own, not an alias."))
 
 
 NameFormSet = formset_factory(NameForm, formset=NameFormSetBase, extra=0)
@@ -314,6 +320,7 @@ def _names_of(member: Member) -> list[services.NameInput]:
                 family_name=(data.get("family_name") or "").strip(),
                 given_name=(data.get("given_name") or "").strip(),
                 is_primary=bool(data.get("is_primary")),
+                is_alias=bool(data.get("is_alias")),
             )
         )
     return found

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -183,6 +184,10 @@ class Row:
     primary: Name | None
     others: list[Name]
     detained_since: date | None
+
+    @property
+    def names(self) -> list[Name]:
+        return [self.primary, *self.others] if self.primary is not None else []
 
 
 def _row(case: Case) -> Row:
@@ -361,6 +366,10 @@ class EventView:
     why: list[str]
 
 
+# Event data that holds a moment, kept in ISO 8601 with its offset: shown in the officer's time zone.
+_MOMENTS = frozenset({"started_at", "ended_at"})
+
+
 def _event(event: Event) -> EventView:
     reason = event.readable.reason
     why = [reason] if reason else []
@@ -373,6 +382,10 @@ def _event(event: Event) -> EventView:
 def _detail(key: str, value: object) -> str:
     if key == "language":
         return labels.label("language", value)
+    if key in _MOMENTS and isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None:
+            return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):

@@ -138,6 +138,9 @@ class Name(SealedRow):
     romanization = models.CharField(max_length=10, choices=ROMANIZATIONS, blank=True)
     source = models.CharField(max_length=40)
     is_primary = models.BooleanField(default=False)
+    # A name the person used or was known by besides their own (a false identity on the run, a
+    # name given by a broker): searched and matched like the others, shown marked as an alias.
+    is_alias = models.BooleanField(default=False)
 
     text = sealed("text")
     family_name = sealed("family_name")

@@ -9,7 +9,7 @@ Sources cited are UNHCR's Procedural Standards for RSD under UNHCR's Mandate
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import ClassVar
 
@@ -190,6 +190,9 @@ class HoldInterview(Step):
 
     rights_informed: bool
     read_back_confirmed: bool
+    # PS §4.3.11: the record states when the interview began and ended (UTC).
+    started_at: datetime
+    ended_at: datetime
 
     sources = frozenset({State.INTERVIEW_SCHEDULED})
     roles = frozenset({_ELIG})
@@ -200,6 +203,11 @@ class HoldInterview(Step):
             found.append(Refusal.of(Code.RIGHTS_NOT_READ))
         if not self.read_back_confirmed:
             found.append(Refusal.of(Code.READ_BACK_MISSING))
+        if self.ended_at <= self.started_at:
+            found.append(Refusal.of(Code.INTERVIEW_END_NOT_AFTER_START))
+        # The core's clock is the day: an interview ending on a later day has not been held yet.
+        if max(self.started_at, self.ended_at).astimezone(UTC).date() > today:
+            found.append(Refusal.of(Code.INTERVIEW_IN_FUTURE))
         return found
 
     def apply(self, case: Case, actor: Actor, today: date) -> Case:

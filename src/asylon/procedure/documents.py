@@ -105,6 +105,14 @@ def due_for_renewal(document: Document, held: tuple[Document, ...], today: date)
     return not any(d.type == document.type and not d.revoked and d.valid_until > document.valid_until for d in held)
 
 
+def renewals_due(cases: tuple[Case, ...], held: tuple[Document, ...], today: date) -> list[Document]:
+    """The documents held that are to be renewed now: about to expire, not yet renewed, and of
+    a type the person is still entitled to (a temporary certificate is not renewed once the
+    case is final, nor a status document once the protection has ended)."""
+    entitled = entitlements(cases)
+    return [d for d in held if d.type in entitled and due_for_renewal(d, held, today)]
+
+
 def documents_to_issue(cases: tuple[Case, ...], held: tuple[Document, ...], today: date) -> list[DocumentType]:
     """What the person must be issued after a step: a temporary certificate whenever they
     need a document and hold none valid (at registration, and again on reopening), and the

@@ -15,6 +15,8 @@ class Code(StrEnum):
     INTERVIEW_LANGUAGE_MISSING = "interview_language_missing"
     RIGHTS_NOT_READ = "rights_not_read"
     READ_BACK_MISSING = "read_back_missing"
+    INTERVIEW_END_NOT_AFTER_START = "interview_end_not_after_start"
+    INTERVIEW_IN_FUTURE = "interview_in_future"
     ASSESSMENT_INCOMPLETE = "assessment_incomplete"
     REVIEWER_IS_DRAFTER = "reviewer_is_drafter"
     REVIEW_COMMENTS_MISSING = "review_comments_missing"
@@ -86,6 +88,8 @@ SENTENCES: dict[Code, str] = {
     Code.INTERVIEW_LANGUAGE_MISSING: "An interview needs the language the applicant will be heard in.",
     Code.RIGHTS_NOT_READ: "The applicant must be informed of their rights before the interview counts.",
     Code.READ_BACK_MISSING: "The interview record must be read back to the applicant and confirmed.",
+    Code.INTERVIEW_END_NOT_AFTER_START: "The interview must end after the time it started.",
+    Code.INTERVIEW_IN_FUTURE: "An interview cannot be recorded as held at a time still to come.",
     Code.ASSESSMENT_INCOMPLETE: (
         "An assessment needs the material facts, credibility findings, inclusion, exclusion, "
         "complementary protection and a proposed outcome."

@@ -44,3 +44,22 @@ def registers(user: Any) -> bool:
     from asylon.cases.services import INTAKE_ROLES
 
     return bool(getattr(user, "is_authenticated", False)) and user.actor().has_any(INTAKE_ROLES)
+
+
+@register.simple_tag
+def name_text(name: Any, css: str = "") -> str:
+    """`{% name_text name "name-primary" %}`: a name in the script it was recorded in, with the
+    language of that script, so that screen readers read it aloud and fonts draw it rightly."""
+    from django.utils.html import format_html
+
+    from asylon.dataprotection.runtime import UNREADABLE
+
+    text = name.readable.text
+    # The notice that replaces a shredded name is in the page's language, not the name's.
+    lang = "" if text is UNREADABLE else labels.SCRIPT_LANGUAGES.get(name.script, "")
+    return format_html(
+        "<span{}{}>{}</span>",
+        format_html(' class="{}"', css) if css else "",
+        format_html(' lang="{}"', lang) if lang else "",
+        text,
+    )
