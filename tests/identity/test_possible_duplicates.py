@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from asylon.cases import services
-from asylon.cases.models import Case
+from asylon.cases.models import Case, CaseAssignment
 from asylon.people.duplicates import Candidate, possible_duplicates
 from asylon.people.models import NameKey
 from tests.services.helpers import open_case, principal
@@ -53,6 +54,18 @@ def test_a_person_in_a_case_the_officer_may_not_read_is_never_returned(staff):
     Case.objects.filter(pk=case.pk).update(office="bangkok")
     assert possible_duplicates(staff.registrar, newcomer(("Lee Soon Hee", "Latn", "passport"))) == []
     assert possible_duplicates(staff.outsider, newcomer(("리순희", "Hang", ""))) == []
+
+
+def test_a_case_assigned_by_name_is_read_until_the_assignment_ends(staff):
+    case = open_case(staff, principal("리순희"))
+    Case.objects.filter(pk=case.pk).update(office="bangkok")
+    assignment = CaseAssignment.objects.create(
+        case=case, user=staff.registrar, assigned_by=staff.admin, assigned_at=timezone.now()
+    )
+    [candidate] = possible_duplicates(staff.registrar, newcomer(("Ri Sun-hui", "Latn", "dprk")))
+    assert candidate.person_id == case.principal_id
+    CaseAssignment.objects.filter(pk=assignment.pk).update(ended_at=timezone.now())
+    assert possible_duplicates(staff.registrar, newcomer(("Ri Sun-hui", "Latn", "dprk"))) == []
 
 
 def test_the_limit_caps_the_candidates(staff):

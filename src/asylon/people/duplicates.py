@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from asylon.dataprotection import cipher, runtime
 from asylon.dataprotection.blind import blind_index
@@ -114,6 +114,15 @@ def persons_for_user(user: User) -> QuerySet[Person]:
     return Person.objects.filter(memberships__case__in=cases_for_user(user)).distinct()
 
 
+def keys_for_user(user: User) -> Q:
+    """Name keys of persons in a case this user may read: need to know as a join from each
+    candidate key to its cases, where a list of every readable person would be searched once
+    per candidate."""
+    from asylon.cases.access import readable_by
+
+    return readable_by(user, case="person__memberships__case__")
+
+
 def _digests(records: Iterable[Record]) -> set[str]:
     keyring = runtime.keyring()
     records = list(records)
@@ -123,13 +132,15 @@ def _digests(records: Iterable[Record]) -> set[str]:
     return found
 
 
-def shortlist(records: Sequence[Record], among: QuerySet[Person], exclude: Iterable[int] = ()) -> list[Person]:
-    """Persons sharing a key with the records, most keys first, their names prefetched."""
+def shortlist(records: Sequence[Record], reach: Q | None = None, exclude: Iterable[int] = ()) -> list[Person]:
+    """Persons sharing a key with the records, most keys first, their names prefetched; only
+    those `reach` (a condition on NameKey rows) lets through, when given."""
     digests = _digests(records)
     if not digests:
         return []
+    keys = NameKey.objects.filter(digest__in=digests, person__merged_into__isnull=True)
     ids = list(
-        NameKey.objects.filter(digest__in=digests, person__in=among.filter(merged_into__isnull=True))
+        (keys.filter(reach) if reach is not None else keys)
         .exclude(person_id__in=list(exclude))
         .values("person_id")
         .annotate(shared=Count("digest", distinct=True))
@@ -162,7 +173,7 @@ def possible_duplicates(user: User, person: PersonInput, *, limit: int = 5) -> l
     if not records or limit < 1:
         return []
     readable = cases_for_user(user)
-    found = scored(records, shortlist(records, persons_for_user(user)), SUGGEST_THRESHOLD)[:limit]
+    found = scored(records, shortlist(records, keys_for_user(user)), SUGGEST_THRESHOLD)[:limit]
     return [
         Candidate(
             person_id=p.pk,
@@ -183,7 +194,7 @@ def pairs_find(
     family registered with them). Officers see a pair only where they may read both persons
     (asylon.people.identity); a pair decided before, either way, is left as it is."""
     records = person_records(person)
-    among = shortlist(records, Person.objects.all(), exclude=[person.pk, *exclude])
+    among = shortlist(records, exclude=[person.pk, *exclude])
     hits = scored(records, among, DEFAULT_THRESHOLD if threshold is None else threshold)
     stored = []
     for other, best in hits:
