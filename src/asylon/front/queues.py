@@ -22,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from asylon.accounts.models import User
-from asylon.cases.access import cases_for_user
+from asylon.cases.access import cases_for_user, readable_by
 from asylon.cases.models import Alert, Case, CaseMember, Interview
 from asylon.cases.selectors import alerts_for_user
 from asylon.cases.services import DETENTION_REVIEWERS, INTAKE_ROLES
@@ -258,13 +258,15 @@ def alerts_waiting(user: User) -> QuerySet[Alert]:
     return alerts_for_user(user).filter(case__isnull=True).order_by("raised_at", "pk")
 
 
-def _visible_people(user: User) -> QuerySet[CaseMember]:
-    return CaseMember.objects.filter(case__in=cases_for_user(user)).values("person_id")
+def _visible(user: User, person: str) -> Exists:
+    """Whether the row's person is in a case this officer may read: a join from the person to
+    their cases, where a list of every readable person would be searched once per row."""
+    return Exists(CaseMember.objects.filter(readable_by(user, case="case__"), person=OuterRef(person)))
 
 
 def _case_of(user: User, person: str) -> dict[str, Subquery]:
     """The person's latest case this officer may read, for the link on the row."""
-    member = CaseMember.objects.filter(person=OuterRef(person), case__in=cases_for_user(user)).order_by(
+    member = CaseMember.objects.filter(readable_by(user, case="case__"), person=OuterRef(person)).order_by(
         "-case__opened_at"
     )
     return {
@@ -277,9 +279,9 @@ def detentions_due(user: User, today: date) -> QuerySet[DetentionEpisode]:
     """Current detentions whose review is due, overdue, or falls due within the week."""
     return (
         DetentionEpisode.objects.filter(
+            _visible(user, "person"),
             released_on__isnull=True,
             next_review_on__lte=today + DETENTION_LOOKAHEAD,
-            person_id__in=_visible_people(user),
         )
         .annotate(**_case_of(user, "person"))
         .prefetch_related(Prefetch("person__names", queryset=Name.objects.order_by("-is_primary", "pk")))
@@ -309,7 +311,7 @@ def detention_row(episode: DetentionEpisode, today: date) -> DetentionRow:
 def removals_requested(user: User, filters: Filters) -> QuerySet[Removal]:
     """Removal attempts not yet carried out, the refused ones with the guard's reasons."""
     removals = Removal.objects.filter(
-        person_id__in=_visible_people(user),
+        _visible(user, "person"),
         status__in=[Removal.Status.ALLOWED, Removal.Status.REFUSED],
     )
     if filters.status:
