@@ -175,10 +175,8 @@ def documents_renew_due(*, today: date, progress: bool = False) -> int:
     for document in tqdm(list(due), desc="Renewing documents", disable=not progress):
         with transaction.atomic():
             person = Person.objects.select_for_update().get(pk=document.person_id)
-            if procedure.DocumentType(document.type) not in procedure.entitlements(domain_cases_of(person)):
-                continue
             held = tuple(d.to_domain() for d in person.documents.all())
-            if not procedure.due_for_renewal(document.to_domain(), held, today):
+            if document.pk not in {d.id for d in procedure.renewals_due(domain_cases_of(person), held, today)}:
                 continue
             at = datetime.combine(today, time(), tzinfo=UTC)
             document_create(
