@@ -12,12 +12,13 @@ read is never a candidate, and is not counted either.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from asylon.dataprotection import cipher, runtime
 from asylon.dataprotection.blind import blind_index
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 SUGGEST_THRESHOLD = 0.2
 # Candidates decrypted and scored per lookup, those sharing the most keys first.
 SHORTLIST = 50
+SLICE = 500  # candidates checked for need to know per query, best ranked first
 
 
 @dataclass(frozen=True)
@@ -114,13 +116,13 @@ def persons_for_user(user: User) -> QuerySet[Person]:
     return Person.objects.filter(memberships__case__in=cases_for_user(user)).distinct()
 
 
-def keys_for_user(user: User) -> Q:
-    """Name keys of persons in a case this user may read: need to know as a join from each
-    candidate key to its cases, where a list of every readable person would be searched once
-    per candidate."""
+def reach_of(user: User) -> Q:
+    """Persons in a case this user may read, as a condition on Person: a join from each
+    candidate to its cases, where a list of every readable person would be searched once per
+    candidate."""
     from asylon.cases.access import readable_by
 
-    return readable_by(user, case="person__memberships__case__")
+    return readable_by(user, case="memberships__case__")
 
 
 def _digests(records: Iterable[Record]) -> set[str]:
@@ -134,19 +136,29 @@ def _digests(records: Iterable[Record]) -> set[str]:
 
 def shortlist(records: Sequence[Record], reach: Q | None = None, exclude: Iterable[int] = ()) -> list[Person]:
     """Persons sharing a key with the records, most keys first, their names prefetched; only
-    those `reach` (a condition on NameKey rows) lets through, when given."""
+    those `reach` (a condition on Person) lets through, when given, and none merged away.
+
+    Two indexed queries: the keys by digest, then the persons they name, best ranked first,
+    in slices. Joined in one query, a planner may start from every unmerged person instead."""
     digests = _digests(records)
     if not digests:
         return []
-    keys = NameKey.objects.filter(digest__in=digests, person__merged_into__isnull=True)
-    ids = list(
-        (keys.filter(reach) if reach is not None else keys)
-        .exclude(person_id__in=list(exclude))
-        .values("person_id")
-        .annotate(shared=Count("digest", distinct=True))
-        .order_by("-shared", "person_id")
-        .values_list("person_id", flat=True)[:SHORTLIST]
-    )
+    excluded = set(exclude)
+    shared: Counter[int] = Counter()
+    for person_id, _ in set(NameKey.objects.filter(digest__in=digests).values_list("person_id", "digest")):
+        if person_id not in excluded:
+            shared[person_id] += 1
+    ranked = sorted(shared, key=lambda pk: (-shared[pk], pk))
+    persons = Person.objects.filter(merged_into__isnull=True)
+    if reach is not None:
+        persons = persons.filter(reach)
+    ids: list[int] = []
+    for start in range(0, len(ranked), SLICE):
+        allowed = set(persons.filter(pk__in=ranked[start : start + SLICE]).values_list("pk", flat=True))
+        ids += [pk for pk in ranked[start : start + SLICE] if pk in allowed]
+        if len(ids) >= SHORTLIST:
+            break
+    ids = ids[:SHORTLIST]
     names = Prefetch("names", queryset=Name.objects.order_by("-is_primary", "pk"))
     return list(Person.objects.filter(pk__in=ids).prefetch_related(names))
 
@@ -173,7 +185,7 @@ def possible_duplicates(user: User, person: PersonInput, *, limit: int = 5) -> l
     if not records or limit < 1:
         return []
     readable = cases_for_user(user)
-    found = scored(records, shortlist(records, keys_for_user(user)), SUGGEST_THRESHOLD)[:limit]
+    found = scored(records, shortlist(records, reach_of(user)), SUGGEST_THRESHOLD)[:limit]
     return [
         Candidate(
             person_id=p.pk,

@@ -23,7 +23,7 @@ from django.db import transaction
 from asylon.accounts.models import User
 from asylon.cases import services
 from asylon.matching.score import DEFAULT_THRESHOLD, Record, blocking_keys, prepare
-from asylon.people.duplicates import compare, input_records, keys_for_user, scored, shortlist
+from asylon.people.duplicates import compare, input_records, reach_of, scored, shortlist
 from asylon.procedure import case as procedure
 
 FIELDS = ("record_id", "name", "name_alt", "romanization", "sex", "dob", "province", "nationality")
@@ -214,7 +214,7 @@ def list_import(
     fates: list[RowFate] = []
     blocks: dict[str, list[tuple[int, list[Record]]]] = defaultdict(list)
     created: list[int] = []
-    readable = keys_for_user(user)
+    readable = reach_of(user)
     iterated = progress(rows, len(rows)) if progress else iter(rows)
     with transaction.atomic():
         for number, row in enumerate(iterated, start=2):
