@@ -7,13 +7,14 @@ pymerkle 7.0.0's SqliteTree beside each figure and the ratio:
 1. durable appends per second, one entry per transaction (`services.entry_log`) and 1,000
    per transaction (`services.entries_log`), on a log that already holds N entries, through
    the application's storage (asylon.transparency.storage: one query to lock the head and
-   read the right edge, one pipelined round trip to write); pymerkle appends the same entry
+   read the right edge's tiles, one pipelined round trip to write the tiles that changed);
+   pymerkle appends the same entry
    bodies (canonical JSON, ≈190 bytes) with append_entry / append_entries;
-2. inclusion and consistency proofs at N entries, read from the stored hashes for the
+2. inclusion and consistency proofs at N entries, read from the stored tiles for the
    checkpoint's size (medians over random leaves and sizes, round trips included, warm
-   OS page cache): the application's services (one query per proof), and the same with the
-   hashes of levels ≥ 8 kept in the process (which the application does not do); then
-   their verification;
+   OS page cache): the application's services (one query per proof, a few tiles by primary
+   key), and the same with the hashes of levels ≥ 8 kept in the process (which the
+   application does not do); then their verification;
 3. cold start: a new process opens the stored log, answers an inclusion proof, reads the
    root and checks the proof; "after setup" starts once Python, Django and the modules are
    imported (so it leaves import time out), "from spawn" counts everything;
@@ -22,7 +23,7 @@ pymerkle 7.0.0's SqliteTree beside each figure and the ratio:
    pymerkle's: the entries read from its table into an InmemoryTree (the first million).
 
 The N-entry log itself is bulk-loaded (hashes computed in memory by MerkleTree, then
-executemany on SQLite and binary COPY on PostgreSQL into LogEntry and LogHash; pymerkle
+executemany on SQLite and binary COPY on PostgreSQL into LogEntry and LogTile; pymerkle
 with its own append_entries); only the append figures go through appending code. Its
 entries are 96 random bytes. SQLite runs with settings.py's options (WAL,
 synchronous=NORMAL: a commit survives a crash of the process, not of the machine) plus
@@ -235,10 +236,12 @@ def bulk_load(n: int, entries: Callable[[int], Iterator[bytes]] = records) -> fl
                         for offset, body in enumerate(chunk):
                             copy.write_row((first + offset, "bench", body))
                 note(f"{n:,} entries hashed and copied in {time.perf_counter() - start:.0f} s")
-                with cursor.copy(f"COPY {t.hash} (level, {t.index}, hash) FROM STDIN (FORMAT BINARY)") as copy:
-                    copy.set_types(["int2", "int8", "bytea"])
-                    for level, index, value in stored_hashes(tree, n):
-                        copy.write_row((level, index, value))
+                with cursor.copy(
+                    f"COPY {t.tile} (level, {t.index}, hashes, folded) FROM STDIN (FORMAT BINARY)"
+                ) as copy:
+                    copy.set_types(["int2", "int8", "bytea", "bytea"])
+                    for row in stored_tiles(tree, n):
+                        copy.write_row(row)
         else:
             for chunk in chunked(entries(n), 100_000):
                 first = tree.append_many(chunk).start
@@ -247,40 +250,54 @@ def bulk_load(n: int, entries: Callable[[int], Iterator[bytes]] = records) -> fl
                     zip(itertools.count(first), chunk),
                 )
             note(f"{n:,} entries hashed and inserted in {time.perf_counter() - start:.0f} s")
-            raw.executemany(f"INSERT INTO {t.hash} (level, {t.index}, hash) VALUES (?, ?, ?)", stored_hashes(tree, n))  # noqa: S608
+            raw.executemany(
+                f"INSERT INTO {t.tile} (level, {t.index}, hashes, folded) VALUES (?, ?, ?, ?)",  # noqa: S608
+                stored_tiles(tree, n),
+            )
         LogHead.objects.update_or_create(pk=1, defaults={"size": n})
     seconds = time.perf_counter() - start
     note(f"{n:,}-entry log loaded in {seconds:.0f} s; settling the database")
     with connection.cursor() as cursor:
         if t.postgres:
             cursor.execute(f"VACUUM ANALYZE {t.entry}")
-            cursor.execute(f"VACUUM ANALYZE {t.hash}")
+            cursor.execute(f"VACUUM ANALYZE {t.tile}")
         else:
             cursor.execute("ANALYZE")
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return seconds
 
 
-def stored_hashes(tree: object, n: int) -> Iterator[tuple[int, int, bytes]]:
-    """Every complete subtree hash of the tree, level by level, as LogHash rows."""
-    get = tree._store.get  # type: ignore[attr-defined]
-    for level in range(n.bit_length()):
-        for index in range(n >> level):
-            yield level, index, get(level, index)
+def stored_tiles(tree: object, n: int) -> Iterator[tuple[int, int, bytes, bytes]]:
+    """Every tile of the tree as a LogTile row, its folded levels taken from the tree."""
+    from asylon.transparency.merkle import TILE_HEIGHT, changed_tiles
+
+    store = tree._store  # type: ignore[attr-defined]
+    for tile in changed_tiles(0, n):
+        base = TILE_HEIGHT * tile.level
+        hashes = store.span(base, tile.index << TILE_HEIGHT, tile.width)
+        folded = b"".join(
+            store.span(base + k, tile.index << (TILE_HEIGHT - k), tile.width >> k) for k in range(1, TILE_HEIGHT)
+        )
+        yield tile.level, tile.index, hashes, folded
 
 
 def proofs_ours(n: int, rng: random.Random) -> dict[str, float]:
     """Proofs at size n through the application's services (one query each), and through its
     storage with the hashes of levels ≥ CACHED_LEVEL kept in the process."""
     from asylon.transparency import services, storage
-    from asylon.transparency.merkle import leaf_hash, verify_consistency, verify_inclusion
+    from asylon.transparency.merkle import TILE_HEIGHT, leaf_hash, verify_consistency, verify_inclusion
 
     t = storage.LogTables()
     top = storage.root_at(n)
     start = time.perf_counter()
     with t.cursor() as cursor:
-        cursor.execute(f"SELECT level, {t.index}, hash FROM {t.hash} WHERE level >= {CACHED_LEVEL}")  # noqa: S608
-        kept = {(level, index): bytes(value) for level, index, value in cursor.fetchall()}
+        lowest = CACHED_LEVEL // TILE_HEIGHT
+        cursor.execute(f"SELECT level, {t.index}, hashes, folded FROM {t.tile} WHERE level >= {lowest}")  # noqa: S608
+        kept = {
+            node: value
+            for level, index, hashes, folded in cursor.fetchall()
+            for node, value in storage.Tile(hashes, folded).nodes(level, index)
+        }
     out: dict[str, float] = {"cache_load": time.perf_counter() - start, "cache_hashes": len(kept)}
 
     def select_one() -> None:

@@ -19,7 +19,7 @@ from asylon.procedure.refusals import Code
 from asylon.safeguards import services as safeguards
 from asylon.safeguards.models import Attestation, Disclosure, NoReturnListing, Recipient, Removal
 from asylon.transparency import services as log
-from asylon.transparency.models import LogEntry, LogHash, LogHead
+from asylon.transparency.models import LogEntry, LogHead, LogTile
 from asylon.transparency.services import (
     PUBLIC_DATA,
     canonical,
@@ -207,7 +207,12 @@ def _snapshot() -> dict[str, object]:
     return {
         "entries": list(LogEntry.objects.order_by("index").values_list("index", "body")),
         "size": head.size if head else 0,
-        "hashes": LogHash.objects.count(),
+        "tiles": [
+            (level, index, bytes(hashes), bytes(folded))
+            for level, index, hashes, folded in LogTile.objects.order_by("level", "index").values_list(
+                "level", "index", "hashes", "folded"
+            )
+        ],
         "documents": list(Document.objects.order_by("pk").values_list("pk", "revoked_on")),
         "events": Event.objects.count(),
         "listings": list(NoReturnListing.objects.order_by("pk").values_list("pk", "delisted_on")),

@@ -12,8 +12,8 @@ from django.db import connection
 
 from asylon.cases.models import Event
 from asylon.procedure import case as p
-from asylon.transparency.merkle import MemoryHashStore, MerkleTree
-from asylon.transparency.models import LogEntry, LogHash
+from asylon.transparency.merkle import HASH_SIZE, leaf_hash, tile_key, tiles_build
+from asylon.transparency.models import LogEntry, LogTile
 from asylon.transparency.monitor import verify
 from asylon.transparency.services import LogKey, checkpoint_sign, log_audit
 from tests.services.helpers import open_case, principal, walk_to
@@ -108,16 +108,37 @@ def test_an_edited_entry_body_is_named_by_the_audit_and_the_monitor(logged, tmp_
     assert state is None
 
 
+def tile_sql(statement: str, level: int, index: int, params: list[object]) -> None:
+    sql(statement + ' WHERE level = %s AND "index" = %s', [*params, level, index])
+
+
 @pytest.mark.parametrize("level", [0, 1, 3])
 def test_an_edited_stored_hash_is_named_by_its_first_entry(logged, tmp_path, level):
-    row = LogHash.objects.filter(level=level).order_by("index")[1]
-    sql("UPDATE transparency_loghash SET hash = %s WHERE id = %s", [b"\xee" * 32, row.pk])
-    first = row.index << level
+    tile_level, tile_index, k, position = tile_key(level, 1)
+    tile = LogTile.objects.get(level=tile_level, index=tile_index)
+    column = "hashes" if k == 0 else "folded"
+    data = bytearray(getattr(tile, column))
+    # Tree level k of the tile starts after the levels below it (width >> 1, >> 2, … hashes).
+    at = (sum(len(tile.hashes) // HASH_SIZE >> j for j in range(1, k)) + position) * HASH_SIZE
+    data[at : at + HASH_SIZE] = b"\xee" * HASH_SIZE
+    update = {
+        "hashes": "UPDATE transparency_logtile SET hashes = %s",
+        "folded": "UPDATE transparency_logtile SET folded = %s",
+    }
+    tile_sql(update[column], tile_level, tile_index, [bytes(data)])
+    first = 1 << level
     assert [f.index for f in log_audit() if f.index is not None] == [first]
     if level == 0:
         # A tile holds the hashes of levels 0, 8, 16...: the monitor sees those.
         report, _ = monitor_report(tmp_path)
         assert report.first_bad_index == first
+
+
+def test_a_missing_tile_is_named_by_its_first_entry(logged, tmp_path):
+    tile_sql("DELETE FROM transparency_logtile", 0, 0, [])
+    assert [f.index for f in log_audit() if f.index is not None] == [0]
+    with pytest.raises(CommandError, match="the tile at level 0, index 0 is missing from the database"):
+        call_command("log_export", str(tmp_path), stdout=StringIO())
 
 
 def test_entry_rows_swapped_are_named_from_the_first(logged, tmp_path):
@@ -137,10 +158,9 @@ def test_a_rewrite_that_recomputes_every_hash_still_breaks_the_signed_checkpoint
         [bytes(entry.body).replace(b'"to":', b'"to" :'), entry.pk],
     )
     # The hashes rebuilt from the rewritten entries: nothing stored disagrees any more.
-    memory = MemoryHashStore()
-    MerkleTree(memory).append_many(bytes(e.body) for e in LogEntry.objects.order_by("index"))
-    for row in LogHash.objects.all():
-        sql("UPDATE transparency_loghash SET hash = %s WHERE id = %s", [memory.get(row.level, row.index), row.pk])
+    leaves = [leaf_hash(bytes(e.body)) for e in LogEntry.objects.order_by("index")]
+    for level, index, hashes, folded in tiles_build(leaves):
+        tile_sql("UPDATE transparency_logtile SET hashes = %s, folded = %s", level, index, [hashes, folded])
     problems = [f.problem for f in log_audit()]
     assert "a signed checkpoint's root does not match the entries" in problems
     fresh, _ = monitor_report(tmp_path / "after")

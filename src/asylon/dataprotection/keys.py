@@ -6,8 +6,13 @@ SECRET_KEY: a leaked session secret must not open the files.
 
 The key file is JSON:
 
-    {"blind_index": "<base64 32 bytes>",
+    {"blind_index": "<base64 32 bytes>", "log_pseudonym": "<base64 32 bytes>",
      "offices": {"seoul": {"active": "2026-11", "keys": {"2026-05": "<b64>", "2026-11": "<b64>"}}}}
+
+`log_pseudonym` keys the pseudonyms of cases, people and officers in the transparency log.
+It is never rotated: a monitor follows a case through the log by its pseudonym, across any
+rotation of the blind-index key. A key file from before it existed has none; the
+blind-index key of that file, which keyed the log until then, becomes it.
 """
 
 from __future__ import annotations
@@ -55,6 +60,12 @@ class OfficeKeys:
 class Keyring:
     blind_index: bytes
     offices: dict[str, OfficeKeys] = field(default_factory=dict)
+    # Empty: the blind-index key (a key file from before the log had a key of its own).
+    log_pseudonym: bytes = b""
+
+    def __post_init__(self) -> None:
+        if not self.log_pseudonym:
+            object.__setattr__(self, "log_pseudonym", self.blind_index)
 
     @classmethod
     def from_json(cls, text: str) -> Keyring:
@@ -70,7 +81,9 @@ class Keyring:
                 raise KeyMaterialError(f"office {office!r} needs 'active' and 'keys'")
             keys = {kid: _decode(v, f"key {office}/{kid}") for kid, v in entry["keys"].items()}
             offices[office] = OfficeKeys(active=str(entry.get("active", "")), keys=keys)
-        return cls(blind_index=_decode(data.get("blind_index"), "blind_index"), offices=offices)
+        blind_index = _decode(data.get("blind_index"), "blind_index")
+        log_pseudonym = _decode(data["log_pseudonym"], "log_pseudonym") if "log_pseudonym" in data else b""
+        return cls(blind_index=blind_index, offices=offices, log_pseudonym=log_pseudonym)
 
     def to_json(self) -> str:
         def b64(key: bytes) -> str:
@@ -79,6 +92,7 @@ class Keyring:
         return json.dumps(
             {
                 "blind_index": b64(self.blind_index),
+                "log_pseudonym": b64(self.log_pseudonym),
                 "offices": {
                     office: {"active": k.active, "keys": {kid: b64(v) for kid, v in k.keys.items()}}
                     for office, k in self.offices.items()
@@ -101,7 +115,7 @@ class Keyring:
         if key_id in keys:
             raise KeyMaterialError(f"office {office!r} already has a key {key_id!r}")
         keys[key_id] = secrets.token_bytes(KEY_BYTES)
-        return Keyring(self.blind_index, {**self.offices, office: OfficeKeys(key_id, keys)})
+        return Keyring(self.blind_index, {**self.offices, office: OfficeKeys(key_id, keys)}, self.log_pseudonym)
 
     def without_key(self, office: str, key_id: str) -> Keyring:
         """Retire a key once nothing is encrypted under it any more."""
@@ -109,20 +123,21 @@ class Keyring:
         if key_id == current.active:
             raise KeyMaterialError("the active key cannot be retired; rotate first")
         keys = {k: v for k, v in current.keys.items() if k != key_id}
-        return Keyring(self.blind_index, {**self.offices, office: OfficeKeys(current.active, keys)})
+        return Keyring(self.blind_index, {**self.offices, office: OfficeKeys(current.active, keys)}, self.log_pseudonym)
 
     def with_new_blind_index(self) -> Keyring:
-        """A keyring with a fresh blind-index key: every stored digest must be computed again."""
-        return Keyring(secrets.token_bytes(KEY_BYTES), self.offices)
+        """A keyring with a fresh blind-index key: every stored digest must be computed again.
+        The log's pseudonym key stays: the log's pseudonyms are public and cannot change."""
+        return Keyring(secrets.token_bytes(KEY_BYTES), self.offices, self.log_pseudonym)
 
     def shred(self, office: str) -> Keyring:
         """Forget every key of an office: its records become unreadable everywhere."""
         self.office(office)
-        return Keyring(self.blind_index, {k: v for k, v in self.offices.items() if k != office})
+        return Keyring(self.blind_index, {k: v for k, v in self.offices.items() if k != office}, self.log_pseudonym)
 
     @classmethod
     def generate(cls, offices: list[str], key_id: str) -> Keyring:
-        keyring = cls(blind_index=secrets.token_bytes(KEY_BYTES))
+        keyring = cls(blind_index=secrets.token_bytes(KEY_BYTES), log_pseudonym=secrets.token_bytes(KEY_BYTES))
         for office in offices:
             keyring = keyring.with_new_key(office, key_id)
         return keyring

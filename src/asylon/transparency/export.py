@@ -2,10 +2,10 @@
 
 The tree exported is the one the latest checkpoint signs (the latest a quorum of witnesses
 cosigned, when ASYLON_WITNESS_QUORUM asks for one): entries appended since are left for the
-next export, since nothing signed vouches for them yet. Entries and hashes are read from
+next export, since nothing signed vouches for them yet. Entries and tiles are read from
 the database in index order, a chunk at a time, and never all held at once; the hash tiles
-are the stored hashes as they are, so that a monitor recomputing them from the entries
-(asylon.transparency.monitor) sees any stored hash that was changed.
+are the stored tiles (LogTile.hashes) as they are, so that a monitor recomputing them from
+the entries (asylon.transparency.monitor) sees any stored hash that was changed.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from django.conf import settings
 from tqdm import tqdm
 
 from asylon.transparency.merkle import HASH_SIZE, TILE_HEIGHT, TILE_WIDTH
-from asylon.transparency.models import Checkpoint, LogEntry, LogHash, LogHead
-from asylon.transparency.monitor import bundle_encode, tile_path, write_file
+from asylon.transparency.models import Checkpoint, LogEntry, LogHead, LogTile
+from asylon.transparency.monitor import bundle_encode, tile_path, tile_width, write_file
 from asylon.transparency.note import Note
 from asylon.transparency.services import LogKey, checkpoint_note, checkpoint_published
 
@@ -122,14 +122,13 @@ def _entries(directory: Path, size: int, bar: Any) -> None:
 
 
 def _hashes(directory: Path, k: int, count: int, bar: Any) -> None:
-    """Tile level k: the stored hashes of tree level 8·k, 256 to a tile."""
-    rows = LogHash.objects.filter(level=TILE_HEIGHT * k, index__lt=count).order_by("index").values_list("index", "hash")
-    hashes: list[bytes] = []
-    for index, value in _rows(rows.iterator(chunk_size=CHUNK), count, f"the hash at level {TILE_HEIGHT * k}, index"):
-        if len(value) != HASH_SIZE:
-            raise ExportError(f"the hash at level {TILE_HEIGHT * k}, index {index} is {len(value)} bytes")
-        hashes.append(value)
-        if len(hashes) == TILE_WIDTH or index == count - 1:
-            write_file(directory / tile_path(k, index // TILE_WIDTH, len(hashes)), b"".join(hashes))
-            bar.update(len(hashes))
-            hashes = []
+    """Tile level k, holding `count` hashes of tree level 8·k: the stored tiles as they are,
+    a partial one cut to the width it had at the checkpoint's size."""
+    tiles = -(-count // TILE_WIDTH)
+    rows = LogTile.objects.filter(level=k, index__lt=tiles).order_by("index").values_list("index", "hashes")
+    for index, hashes in _rows(rows.iterator(chunk_size=100), tiles, f"the tile at level {k}, index"):
+        width = tile_width(count, index)
+        if len(hashes) < width * HASH_SIZE:
+            raise ExportError(f"tile {k}/{index} holds {len(hashes) // HASH_SIZE} hashes, not {width}")
+        write_file(directory / tile_path(k, index, width), hashes[: width * HASH_SIZE])
+        bar.update(width)

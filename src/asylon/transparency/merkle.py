@@ -4,7 +4,8 @@ The tree is kept as the C2SP tlog-tiles layout sees it: the hash at level L, ind
 MTH(D[i·2^L : (i+1)·2^L]), written once, when its last leaf arrives, and never changed.
 Roots and proofs for any size up to the current one are read from those hashes (at most
 one incomplete subtree on the right edge is folded from O(log n) of them), so nothing is
-ever recomputed from the leaves.
+ever recomputed from the leaves. A store keeps them as it likes; the database keeps them
+in tiles (`tile_key`, `tile_fold`, `tiles_build`; asylon.transparency.storage).
 
 The verifiers at the bottom follow the RFC's own algorithms (§2.1.3.2, §2.1.4.2) and share
 nothing with the generators but the two hash functions, so a bug in one cannot hide in
@@ -14,7 +15,7 @@ the other.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -86,6 +87,13 @@ class MemoryHashStore:
         if level < 0 or index < 0 or level >= len(self._levels) or start + HASH_SIZE > len(self._levels[level]):
             raise HashMissing(f"no hash at level {level}, index {index}")
         return bytes(self._levels[level][start : start + HASH_SIZE])
+
+    def span(self, level: int, start: int, count: int) -> bytes:
+        """The hashes at (level, start) … (level, start + count - 1), concatenated; fewer
+        where the level ends sooner."""
+        if level < 0 or start < 0 or level >= len(self._levels):
+            return b""
+        return bytes(self._levels[level][start * HASH_SIZE : (start + count) * HASH_SIZE])
 
     def put(self, level: int, index: int, value: bytes) -> None:
         if len(value) != HASH_SIZE:
@@ -160,15 +168,18 @@ class MerkleTree:
         store = self._store
         old = store.size()
         new = old + len(leaves)
-        for offset, leaf in enumerate(leaves):
-            store.put(0, old + offset, leaf)
-        level = 0
-        # Level L+1 gains the nodes [old >> L+1, new >> L+1); once a level gains none, no
-        # level above it can.
-        while (new >> (level + 1)) > (old >> (level + 1)):
-            for i in range(old >> (level + 1), new >> (level + 1)):
-                store.put(level + 1, i, node_hash(self._get(level, 2 * i), self._get(level, 2 * i + 1)))
-            level += 1
+        # Each level's new hashes are kept in hand for the level above: only a left sibling
+        # from before the batch is read from the store, one per level at most.
+        level, first, row = 0, old, list(leaves)
+        while row:
+            for offset, value in enumerate(row):
+                store.put(level, first + offset, value)
+            if first & 1:
+                row.insert(0, self._get(level, first - 1))
+                first -= 1
+            # Level L+1 gains the nodes [old >> L+1, new >> L+1): the pairs of this row.
+            row = [node_hash(row[i], row[i + 1]) for i in range(0, len(row) - 1, 2)]
+            level, first = level + 1, first >> 1
         store.set_size(new)
         return range(old, new)
 
@@ -187,23 +198,14 @@ class MerkleTree:
         n = self._size_at_most(size)
         if not 0 <= index < n:
             raise SizeOutOfRange(f"no leaf {index} in a tree of size {n}")
-        return self._path(0, index, n)
+        return self.proof_of(inclusion_pieces(index, n))
 
     def consistency_proof(self, old_size: int, new_size: int | None = None) -> list[bytes]:
         """PROOF(old_size, D[0:new_size]) (RFC 9162 §2.1.4.1); empty when there is nothing to prove."""
         n = self._size_at_most(new_size)
         if not 0 <= old_size <= n:
             raise SizeOutOfRange(f"old size {old_size} is not between 0 and {n}")
-        if old_size in (0, n):
-            return []
-        # The old tree's rightmost complete subtree ends exactly at old_size; the proof is
-        # that node (unless it is the whole old tree, which the verifier already holds)
-        # followed by its path up the new tree. This is SUBPROOF unrolled.
-        level = (old_size & -old_size).bit_length() - 1
-        index = (old_size - 1) >> level
-        proof = [] if index == 0 else [self._get(level, index)]
-        proof += self._path(level, index, n)
-        return proof
+        return self.proof_of(consistency_pieces(old_size, n))
 
     def tile(self, level: int, index: int, width: int = TILE_WIDTH) -> bytes:
         """The C2SP tlog-tiles tile <level>/<index>[.p/<width>]: its hashes, concatenated."""
@@ -229,13 +231,16 @@ class MerkleTree:
         except LookupError as missing:
             raise HashMissing(f"the store lacks the hash at level {level}, index {index}") from missing
 
-    def _path(self, level: int, index: int, size: int) -> list[bytes]:
-        """Siblings of node (level, index) up to the root of D[0:size], lowest first
-        (the hashes `path_nodes` names, a straddling sibling folded from its pieces)."""
-        return [
-            self._fold(piece) if isinstance(piece, list) else self._get(*piece)
-            for piece in _path_pieces(level, index, size)
-        ]
+    def proof_of(self, pieces: Sequence[Node | list[Node]]) -> list[bytes]:
+        """The proof `inclusion_pieces` or `consistency_pieces` describe: each stored node's
+        hash, and a straddling sibling folded from its own pieces."""
+        get = self._store.get  # not self._get: a proof at 10M entries reads 25 hashes, each counts
+        try:
+            return [self._fold(piece) if isinstance(piece, list) else get(*piece) for piece in pieces]
+        except HashMissing:
+            raise
+        except LookupError as missing:
+            raise HashMissing(f"the store lacks a hash of the proof: {missing}") from missing
 
     def _range_hash(self, start: int, end: int) -> bytes:
         """MTH(D[start:end]) where start is aligned to the largest power of two ≤ end - start."""
@@ -283,25 +288,43 @@ def _path_pieces(level: int, index: int, size: int) -> list[Node | list[Node]]:
     return pieces
 
 
+def nodes_of(pieces: Sequence[Node | list[Node]]) -> list[Node]:
+    """The stored nodes a proof's pieces read, in order."""
+    return [node for piece in pieces for node in (piece if isinstance(piece, list) else [piece])]
+
+
 def path_nodes(level: int, index: int, size: int) -> list[Node]:
-    return [
-        node for piece in _path_pieces(level, index, size) for node in (piece if isinstance(piece, list) else [piece])
-    ]
+    return nodes_of(_path_pieces(level, index, size))
+
+
+def inclusion_pieces(index: int, size: int) -> list[Node | list[Node]]:
+    """PATH(index, D[0:size]) (RFC 9162 §2.1.3.1) as stored nodes and straddling siblings,
+    for `MerkleTree.proof_of`; index must be below size."""
+    return _path_pieces(0, index, size)
+
+
+def consistency_pieces(old_size: int, size: int) -> list[Node | list[Node]]:
+    """PROOF(old_size, D[0:size]) (RFC 9162 §2.1.4.1) likewise; empty when there is nothing to prove."""
+    if old_size in (0, size):
+        return []
+    # The old tree's rightmost complete subtree ends exactly at old_size; the proof is that
+    # node (unless it is the whole old tree, which the verifier already holds) followed by
+    # its path up the new tree. This is SUBPROOF unrolled.
+    level = (old_size & -old_size).bit_length() - 1
+    index = (old_size - 1) >> level
+    pieces: list[Node | list[Node]] = [(level, index)] if index else []
+    return pieces + _path_pieces(level, index, size)
 
 
 def inclusion_nodes(index: int, size: int) -> list[Node]:
     """Every stored hash `MerkleTree.inclusion_proof(index, size)` reads: a store can fetch
     them in one query before the proof is built."""
-    return path_nodes(0, index, size)
+    return nodes_of(inclusion_pieces(index, size))
 
 
 def consistency_nodes(old_size: int, size: int) -> list[Node]:
     """Every stored hash `MerkleTree.consistency_proof(old_size, size)` reads."""
-    if old_size in (0, size):
-        return []
-    level = (old_size & -old_size).bit_length() - 1
-    index = (old_size - 1) >> level
-    return ([(level, index)] if index else []) + path_nodes(level, index, size)
+    return nodes_of(consistency_pieces(old_size, size))
 
 
 def root_nodes(size: int) -> list[Node]:
@@ -327,6 +350,57 @@ def changed_tiles(old_size: int, new_size: int) -> list[TileRef]:
         for index in range(old_count // TILE_WIDTH, (new_count - 1) // TILE_WIDTH + 1):
             tiles.append(TileRef(level, index, min(TILE_WIDTH, new_count - index * TILE_WIDTH)))
         level += 1
+
+
+def tile_key(level: int, index: int) -> tuple[int, int, int, int]:
+    """Where the hash at (level, index) lies in tlog-tiles terms: (tile level, tile index,
+    tree level within the tile, position within that level of the tile)."""
+    k = level % TILE_HEIGHT
+    return level // TILE_HEIGHT, index >> (TILE_HEIGHT - k), k, index & ((TILE_WIDTH >> k) - 1)
+
+
+def tile_fold(hashes: bytes) -> bytes:
+    """The tree levels 1..7 above a tile's hashes, level by level (width >> 1, width >> 2, …
+    hashes of each): what a proof would otherwise fold from the tile."""
+    row = [hashes[i : i + HASH_SIZE] for i in range(0, len(hashes) - len(hashes) % HASH_SIZE, HASH_SIZE)]
+    folded = bytearray()
+    for _ in range(1, TILE_HEIGHT):
+        row = [node_hash(row[i], row[i + 1]) for i in range(0, len(row) - 1, 2)]
+        folded += b"".join(row)
+    return bytes(folded)
+
+
+def tiles_build(leaves: Iterable[bytes]) -> Iterator[tuple[int, int, bytes, bytes]]:
+    """Every tile of the tree over `leaves` (leaf hashes, in order) as (level, index, hashes,
+    folded): each full tile once it is complete, then the partial ones, lowest level first.
+    Holds one tile per level, so it streams a log of any size."""
+    pending: list[list[bytes]] = []
+    counts: list[int] = []
+
+    def add(level: int, value: bytes) -> Iterator[tuple[int, int, bytes, bytes]]:
+        while True:
+            if level == len(pending):
+                pending.append([])
+                counts.append(0)
+            row = pending[level]
+            row.append(value)
+            if len(row) < TILE_WIDTH:
+                return
+            hashes = b"".join(row)
+            folded = tile_fold(hashes)
+            yield level, counts[level], hashes, folded
+            counts[level] += 1
+            row.clear()
+            # The tile's root is a hash of the next tile level.
+            value = node_hash(folded[-2 * HASH_SIZE : -HASH_SIZE], folded[-HASH_SIZE:])
+            level += 1
+
+    for leaf in leaves:
+        yield from add(0, leaf)
+    for level, row in enumerate(pending):
+        if row:
+            hashes = b"".join(row)
+            yield level, counts[level], hashes, tile_fold(hashes)
 
 
 def verify_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes) -> None:

@@ -21,6 +21,7 @@ People, cases, officers and disclosures appear only as keyed pseudonyms. The kin
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -35,11 +36,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from asylon.dataprotection import runtime
-from asylon.dataprotection.blind import blind_index
 from asylon.transparency import storage
 from asylon.transparency.bundle import bundle_make
-from asylon.transparency.merkle import HashMissing, MemoryHashStore, MerkleTree
-from asylon.transparency.models import Checkpoint, Cosignature, LogEntry, LogHash
+from asylon.transparency.merkle import HASH_SIZE, TILE_HEIGHT, HashMissing, MemoryHashStore, MerkleTree
+from asylon.transparency.models import Checkpoint, Cosignature, LogEntry, LogTile
 from asylon.transparency.note import Checkpoint as CheckpointBody
 from asylon.transparency.note import Note, NoteError, NoteSigner, VerifierKey, open_note, sign_note
 
@@ -53,13 +53,21 @@ PUBLIC_DATA = ("outcome", "proposed_outcome", "mode", "refusals", "destination",
 REMOVAL_EVENTS = frozenset({"removal_allowed", "removal_refused", "removal_carried_out"})
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    # One encoder for every entry: json.dumps builds a new one per call when given options.
+    return _CANONICAL.encode(value).encode()
 
 
 def pseudonym(kind: str, identifier: object) -> str:
-    # Keyed, so a monitor links one case's entries together but cannot tell whose case it is.
-    return blind_index(runtime.keyring(), f"log-{kind}", str(identifier))[:16]
+    # Keyed, so a monitor links one case's entries together but cannot tell whose case it is;
+    # by the log's own key, not the blind-index key, so that a rotation of the blind index
+    # leaves every pseudonym, and the monitor's audit across it, as it was. HMAC-SHA256 over
+    # "log-<kind>", 0x1f, the identifier, cut to 64 bits: what blind_index computed before.
+    message = f"log-{kind}".encode() + b"\x1f" + str(identifier).encode()
+    return hmac.new(runtime.keyring().log_pseudonym, message, hashlib.sha256).hexdigest()[:16]
 
 
 def commitment(salt: bytes, record: dict[str, Any]) -> str:
@@ -408,33 +416,29 @@ def log_audit() -> list[Finding]:
 
 
 def _stored_hash_findings(recomputed: MemoryHashStore, size: int) -> list[Finding]:
-    """Every stored subtree hash against the one recomputed from the entries: an entry whose
-    body or leaf hash was changed is named by its index, a changed inner hash by its first leaf."""
+    """Every hash in the stored tiles against the one recomputed from the entries: an entry
+    whose body or leaf hash was changed is named by its index, a changed inner hash by its
+    first leaf. A tile is compared level by level, and hash by hash only where it differs."""
     bad: list[tuple[int, int, str]] = []
-    expected: dict[int, int] = {}
-    hashes = LogHash.objects.order_by("level", "index").values_list("level", "index", "hash")
-    for level, index, value in hashes.iterator(chunk_size=2000):
-        if index > expected.get(level, 0):
-            missing = expected.get(level, 0)
-            bad.append((level, missing << level, f"the stored hash at level {level}, index {missing} is missing"))
-        expected[level] = index + 1
-        first = index << level
-        if first + (1 << level) > size:
-            # One finding per level: past a missing entry, every hash is beyond the entries.
-            if not any(lower == level and "lacks" in problem for lower, _, problem in bad):
-                bad.append(
-                    (
-                        level,
-                        first,
-                        f"the stored hashes from level {level}, index {index} on cover entries the log lacks",
-                    )
-                )
-        elif recomputed.get(level, index) != bytes(value):
-            if level == 0:
-                problem = f"entry {first} does not hash to its stored leaf hash: the entry or the hash was altered"
-            else:
-                problem = f"the stored hash of entries {first}–{first + (1 << level) - 1} is not theirs: it was altered"
-            bad.append((level, first, problem))
+    expected: dict[int, int] = {}  # per tree level, the next index the tiles should hold
+    tiles = LogTile.objects.order_by("level", "index").values_list("level", "index", "hashes", "folded")
+    for tile_level, tile_index, hashes, folded in tiles.iterator(chunk_size=100):
+        tile = storage.Tile(bytes(hashes), bytes(folded))
+        for k, row in enumerate(tile.levels()):
+            level = TILE_HEIGHT * tile_level + k
+            start = tile_index << (TILE_HEIGHT - k)
+            count = len(row) // HASH_SIZE
+            if not count:
+                continue
+            if start > expected.get(level, 0):
+                missing = expected.get(level, 0)
+                bad.append((level, missing << level, f"the stored hash at level {level}, index {missing} is missing"))
+            expected[level] = start + count
+            if (start + count) << level <= size and recomputed.span(level, start, count) == row[: count * HASH_SIZE]:
+                continue
+            for index in range(start, start + count):
+                value = bytes(row[(index - start) * HASH_SIZE : (index - start + 1) * HASH_SIZE])
+                bad += _stored_hash_finding(recomputed, size, level, index, value, bad)
     level = 0
     while size >> level:
         missing = expected.get(level, 0)
@@ -446,6 +450,26 @@ def _stored_hash_findings(recomputed: MemoryHashStore, size: int) -> list[Findin
         Finding(first, problem)
         for level, first, problem in bad
         if not any(lower < level and first <= at < first + (1 << level) for lower, at, _ in bad)
+    ]
+
+
+def _stored_hash_finding(
+    recomputed: MemoryHashStore, size: int, level: int, index: int, value: bytes, bad: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    first = index << level
+    if first + (1 << level) > size:
+        # One finding per level: past a missing entry, every hash is beyond the entries.
+        if any(lower == level and "lacks" in problem for lower, _, problem in bad):
+            return []
+        return [(level, first, f"the stored hashes from level {level}, index {index} on cover entries the log lacks")]
+    if recomputed.get(level, index) == value:
+        return []
+    if level == 0:
+        return [
+            (level, first, f"entry {first} does not hash to its stored leaf hash: the entry or the hash was altered")
+        ]
+    return [
+        (level, first, f"the stored hash of entries {first}–{first + (1 << level) - 1} is not theirs: it was altered")
     ]
 
 

@@ -1,19 +1,28 @@
-"""The log's tables, read and written in as few round trips as the tree allows.
+"""The log's tables, read and written in as few round trips and rows as the tree allows.
 
-A proof or a root knows from the sizes alone which stored hashes it reads
-(`merkle.inclusion_nodes` and its kin), so it reads them in one query. An append locks the
-head, reads the right edge of the tree (at most log2 n hashes) in the same query, keeps its
-new hashes in memory, and writes hashes, entries and the new size together (one pipelined
-round trip on PostgreSQL).
+The hashes live in c2sp.org/tlog-tiles tiles (LogTile): one row per tile of 256 hashes of
+tree level 8·L, with the seven levels above them inside the tile stored beside them, so
+that any complete subtree hash is a slice of one row. A proof or a root knows from the
+sizes alone which hashes it reads (`merkle.inclusion_nodes` and its kin), hence which tiles:
+at 10M entries three, plus the partial tiles of the right edge, read by primary key in one
+query. An append locks the head, reads in the same query the right edge it builds on (the
+partial tile of each tile level it reaches: one row, 255 appends in 256), extends those tiles
+in memory, and writes the tiles it changed, its entries and the new size together (one
+pipelined round trip on PostgreSQL): a single append rewrites the partial tile of level 0,
+and that of level L once every 256^L entries. Full tiles are never written again.
+
+Why the seven levels are stored, though tlog-tiles derives them: folding them costs one
+SHA-256 per node, some 650 for a proof at 10M entries (≈ 0.25 ms in CPython), where reading
+them costs nothing but bytes in rows that are read anyway. The export writes `hashes` alone.
 
 It uses DB-API cursors on Django's connection, so everything happens inside the caller's
 transaction. On PostgreSQL the cursors bind on the server and prepare a statement from its
-fifth run, which Django's own cursors never do.
+fifth run, which Django's own cursors never do, and read tiles in binary.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
@@ -21,16 +30,22 @@ from typing import Any
 from django.db import connection, transaction
 
 from asylon.transparency.merkle import (
+    HASH_SIZE,
+    TILE_HEIGHT,
+    TILE_WIDTH,
     HashMissing,
     MerkleTree,
     Node,
-    consistency_nodes,
-    inclusion_nodes,
+    SizeOutOfRange,
+    consistency_pieces,
+    inclusion_pieces,
+    nodes_of,
     root_nodes,
 )
-from asylon.transparency.models import LogEntry, LogHash, LogHead
+from asylon.transparency.models import LogEntry, LogHead, LogTile
 
-Hash = tuple[int, int, bytes]  # (level, index, hash)
+TileKey = tuple[int, int]  # (tile level, tile index)
+TileRow = tuple[int, int, bytes, bytes]  # (level, index, hashes, folded), as LogTile stores it
 
 
 @dataclass(frozen=True)
@@ -42,23 +57,103 @@ class NewEntry:
     record_id: int | None = None
 
 
-class KnownHashes:
-    """A HashStore over the hashes one query fetched; what the tree puts is kept for writing."""
+# Per tile width, per tree level k in the tile: where its hashes start, in bytes (in `hashes`
+# for k = 0, in `folded` above), and how many there are.
+_SPANS = [
+    [(sum(width >> j for j in range(1, k)) * HASH_SIZE, width >> k) for k in range(TILE_HEIGHT)]
+    for width in range(TILE_WIDTH + 1)
+]
 
-    def __init__(self, size: int, hashes: dict[Node, bytes]) -> None:
+
+class Tile:
+    """One stored tile: `hashes` (tree level 8·L) and `folded` (levels 8·L + 1 … 8·L + 7) as
+    the row holds them, read in place; split into growable levels once an append puts a hash."""
+
+    __slots__ = ("_levels", "folded", "hashes", "width")
+
+    def __init__(self, hashes: bytes = b"", folded: bytes = b"") -> None:
+        self.hashes = hashes
+        self.folded = folded
+        self.width = min(len(hashes) // HASH_SIZE, TILE_WIDTH)
+        self._levels: list[bytearray] | None = None
+
+    def hash_at(self, k: int, position: int) -> bytes:
+        """The hash at `position` of the tile's tree level k; short or empty if the tile lacks it."""
+        if self._levels is not None:
+            start = position * HASH_SIZE
+            return bytes(self._levels[k][start : start + HASH_SIZE])
+        start, count = _SPANS[self.width][k]
+        if position >= count:
+            return b""
+        start += position * HASH_SIZE
+        return (self.folded if k else self.hashes)[start : start + HASH_SIZE]
+
+    def levels(self) -> list[bytearray]:
+        """The tile's tree levels 0…7, to be extended in place."""
+        if self._levels is None:
+            spans = _SPANS[self.width]
+            self._levels = [bytearray(self.hashes)] + [
+                bytearray(self.folded[start : start + count * HASH_SIZE]) for start, count in spans[1:]
+            ]
+        return self._levels
+
+    def row(self, level: int, index: int) -> TileRow:
+        if self._levels is None:
+            return level, index, bytes(self.hashes), bytes(self.folded)
+        return level, index, bytes(self._levels[0]), b"".join(self._levels[1:])
+
+    def nodes(self, level: int, index: int) -> Iterator[tuple[Node, bytes]]:
+        """Every hash the tile holds, with its (tree level, index)."""
+        for k, row in enumerate(self.levels()):
+            first = index << (TILE_HEIGHT - k)
+            for p in range(len(row) // HASH_SIZE):
+                yield (TILE_HEIGHT * level + k, first + p), bytes(row[p * HASH_SIZE : (p + 1) * HASH_SIZE])
+
+
+def tiles_of(nodes: Sequence[Node]) -> list[TileKey]:
+    """The tiles that hold `nodes`, each once (merkle.tile_key, inlined: a proof calls it ~25 times)."""
+    keys = {(level // TILE_HEIGHT, index >> (TILE_HEIGHT - level % TILE_HEIGHT)): None for level, index in nodes}
+    return list(keys)
+
+
+class TileHashes:
+    """A HashStore over the tiles one query fetched (and hashes the caller knew); what the
+    tree puts extends the tiles, and `written` names the tiles to write back."""
+
+    def __init__(self, size: int, tiles: dict[TileKey, Tile], known: Mapping[Node, bytes] | None = None) -> None:
         self._size = size
-        self._hashes = hashes
-        self.new: list[Hash] = []
+        self._tiles = tiles
+        self._known = known or {}
+        self.written: dict[TileKey, Tile] = {}
 
     def get(self, level: int, index: int) -> bytes:
-        try:
-            return self._hashes[(level, index)]
-        except KeyError:
-            raise HashMissing(f"no stored hash at level {level}, index {index}") from None
+        if self._known:
+            value = self._known.get((level, index))
+            if value is not None:
+                return value
+        k = level % TILE_HEIGHT
+        tile = self._tiles.get((level // TILE_HEIGHT, index >> (TILE_HEIGHT - k)))
+        value = tile.hash_at(k, index & ((TILE_WIDTH >> k) - 1)) if tile is not None else b""
+        if len(value) != HASH_SIZE:
+            raise HashMissing(f"no stored hash at level {level}, index {index}")
+        return value
 
     def put(self, level: int, index: int, value: bytes) -> None:
-        self._hashes[(level, index)] = value
-        self.new.append((level, index, value))
+        k = level % TILE_HEIGHT
+        key = (level // TILE_HEIGHT, index >> (TILE_HEIGHT - k))
+        tile = self._tiles.get(key)
+        if tile is None:
+            tile = self._tiles[key] = Tile()
+        row = tile.levels()[k]
+        start = (index & ((TILE_WIDTH >> k) - 1)) * HASH_SIZE
+        if start == len(row):
+            row += value
+        elif start + HASH_SIZE <= len(row):
+            # A retried append puts the same value again: the leaves are the same.
+            row[start : start + HASH_SIZE] = value
+        else:
+            raise HashMissing(f"the hash at level {level}, index {index} would leave a gap in tile {key}")
+        self.written[key] = tile
 
     def size(self) -> int:
         return self._size
@@ -68,15 +163,26 @@ class KnownHashes:
 
 
 class LogTables:
-    """LogHash, LogEntry and LogHead on Django's default connection."""
+    """LogTile, LogEntry and LogHead on Django's default connection."""
 
     def __init__(self) -> None:
         q = connection.ops.quote_name
         self.postgres = connection.vendor == "postgresql"
-        self.hash = q(LogHash._meta.db_table)
+        self.tile = q(LogTile._meta.db_table)
         self.entry = q(LogEntry._meta.db_table)
         self.head = q(LogHead._meta.db_table)
         self.index = q("index")
+        self._fetch_sql: dict[tuple[bool, int], str] = {}
+
+    @classmethod
+    def for_connection(cls) -> LogTables:
+        """The tables on the default connection's database, named once per process: a proof
+        costs some 100 µs, and quoting the names again took a tenth of it."""
+        vendor = connection.vendor
+        tables = _TABLES.get(vendor)
+        if tables is None:
+            tables = _TABLES[vendor] = cls()
+        return tables
 
     def cursor(self) -> closing[Any]:
         connection.ensure_connection()
@@ -93,83 +199,96 @@ class LogTables:
         row = cursor.fetchone()
         return int(row[0]) if row else 0
 
-    def fetch(self, cursor: Any, nodes: Sequence[Node]) -> dict[Node, bytes]:
-        """The stored hashes of `nodes`, in one round trip."""
-        return self.fetch_with_size(cursor, nodes, with_size=False)[1]
+    def fetch(self, cursor: Any, keys: Sequence[TileKey]) -> dict[TileKey, Tile]:
+        """The stored tiles `keys`, in one round trip."""
+        return self.fetch_with_size(cursor, keys, with_size=False)[1]
 
     def fetch_with_size(
-        self, cursor: Any, nodes: Sequence[Node], *, with_size: bool = True
-    ) -> tuple[int, dict[Node, bytes]]:
-        """The log's committed size and the stored hashes of `nodes`, in one round trip."""
-        if not nodes and not with_size:
+        self, cursor: Any, keys: Sequence[TileKey], *, with_size: bool = True
+    ) -> tuple[int, dict[TileKey, Tile]]:
+        """The log's committed size and the stored tiles `keys`, in one round trip."""
+        if not keys and not with_size:
             return 0, {}
-        # The size comes as a row of level -1, which no hash has.
-        size_row = f"SELECT -1, size, NULL FROM {self.head} WHERE id = 1 UNION ALL " if with_size else ""  # noqa: S608
+        sql = self._fetch_sql.get((with_size, len(keys))) or self._fetch_text(with_size, len(keys))
+        params = [x for key in keys for x in key]
         if self.postgres:
-            # One statement text for any number of nodes, so that psycopg prepares it.
-            levels, indexes = zip(*nodes, strict=True) if nodes else ((), ())
-            cursor.execute(
-                f"{size_row}SELECT h.level, h.{self.index}, h.hash"  # noqa: S608
-                f" FROM unnest(%s::smallint[], %s::bigint[]) AS q(l, i)"
-                f" JOIN {self.hash} h ON h.level = q.l AND h.{self.index} = q.i",
-                [list(levels), list(indexes)],
-            )
+            # Binary: a tile's bytes come as they are, not as hex text twice their size.
+            cursor.execute(sql, params, binary=True)
         else:
-            # SQLite probes the (level, index) index once per OR term; a row-value IN list
-            # scans the table instead.
-            terms = " OR ".join([f"(level = ? AND {self.index} = ?)"] * len(nodes)) or "0"
-            cursor.execute(
-                f"{size_row}SELECT level, {self.index}, hash FROM {self.hash} WHERE {terms}",  # noqa: S608
-                [x for node in nodes for x in node],
-            )
-        size, hashes = 0, {}
-        for level, index, value in cursor.fetchall():
+            cursor.execute(sql, params)
+        size, tiles = 0, {}
+        for level, index, hashes, folded in cursor.fetchall():
             if level == -1:
                 size = int(index)
             else:
-                hashes[(level, index)] = bytes(value)
-        return size, hashes
+                tiles[(level, index)] = Tile(hashes, folded)
+        return size, tiles
 
-    def lock_edge(self, cursor: Any) -> tuple[int, dict[Node, bytes]]:
-        """Lock the head (serializing appends) and read the size and the right edge of the tree."""
+    def _fetch_text(self, with_size: bool, count: int) -> str:
+        # The size comes as a row of level -1, which no tile has.
+        size_row = f"SELECT -1, size, NULL, NULL FROM {self.head} WHERE id = 1 UNION ALL " if with_size else ""  # noqa: S608
+        columns = f"t.level, t.{self.index}, t.hashes, t.folded FROM {self.tile} t"
+        # Each OR term probes the primary key once (a row-value IN list or an unnest join
+        # costs more here: SQLite scans, PostgreSQL plans a join for five rows).
+        terms = " OR ".join([f"(t.level = %s AND t.{self.index} = %s)"] * count) or "false"
+        sql = f"{size_row}SELECT {columns} WHERE {terms}"
+        self._fetch_sql[(with_size, count)] = sql if self.postgres else sql.replace("%s", "?")
+        return self._fetch_sql[(with_size, count)]
+
+    def lock_edge(self, cursor: Any, count: int) -> tuple[int, dict[TileKey, Tile]]:
+        """Lock the head (serializing appends) and read the size and the right edge of the
+        tree that an append of `count` entries builds on: the partial tile of each tile level
+        that gains a hash (level 0 alone, 255 appends in 256)."""
         if not self.postgres:
             # settings.py opens SQLite transactions IMMEDIATE: the write lock is held already.
             size = self.size(cursor)
-            return size, self.fetch(cursor, root_nodes(size))
-        edge_query = (
-            f"WITH head AS (SELECT size FROM {self.head} WHERE id = 1 FOR UPDATE)"  # noqa: S608
-            f" SELECT head.size, e.level, h.hash FROM head"
-            f" LEFT JOIN LATERAL (SELECT l AS level FROM generate_series(0, 62) l WHERE (head.size >> l) & 1 = 1) e"
-            f" ON true LEFT JOIN {self.hash} h ON h.level = e.level AND h.{self.index} = (head.size >> e.level) - 1"
-        )
-        cursor.execute(edge_query)
-        rows = cursor.fetchall()
-        if not rows:  # the first append ever
-            cursor.execute(f"INSERT INTO {self.head} (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING")  # noqa: S608
-            cursor.execute(edge_query)
+            edge = self.fetch(cursor, edge_tiles(size, count))
+        else:
+            edge_query = (
+                f"WITH head AS (SELECT size FROM {self.head} WHERE id = 1 FOR UPDATE)"  # noqa: S608
+                f" SELECT head.size, t.level, t.{self.index}, t.hashes, t.folded FROM head"
+                f" LEFT JOIN LATERAL (SELECT l FROM generate_series(0, 7) l"
+                f" WHERE (head.size >> ({TILE_HEIGHT} * l)) & {TILE_WIDTH - 1} <> 0"
+                f" AND (head.size + %s) >> ({TILE_HEIGHT} * l) <> head.size >> ({TILE_HEIGHT} * l)) e ON true"
+                f" LEFT JOIN {self.tile} t ON t.level = e.l"
+                f" AND t.{self.index} = head.size >> ({TILE_HEIGHT} * e.l + {TILE_HEIGHT})"
+            )
+            cursor.execute(edge_query, [count], binary=True)
             rows = cursor.fetchall()
-        size = int(rows[0][0])
-        edge = {(level, (size >> level) - 1): bytes(value) for _, level, value in rows if value is not None}
-        if len(edge) != size.bit_count():
-            raise HashMissing(f"the right edge of the tree of size {size} is incomplete")
+            if not rows:  # the first append ever
+                cursor.execute(f"INSERT INTO {self.head} (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING")  # noqa: S608
+                cursor.execute(edge_query, [count], binary=True)
+                rows = cursor.fetchall()
+            size = int(rows[0][0])
+            edge = {
+                (level, index): Tile(hashes, folded) for _, level, index, hashes, folded in rows if level is not None
+            }
+        for level, index in edge_tiles(size, count):
+            tile = edge.get((level, index))
+            width = (size >> (TILE_HEIGHT * level)) % TILE_WIDTH
+            # Exactly its width: the tile is written in the transaction that moves the size.
+            if tile is None or len(tile.hashes) != width * HASH_SIZE:
+                raise HashMissing(f"the partial tile {level}/{index} of the log of {size} is not {width} hashes wide")
         return size, edge
 
-    def write(self, cursor: Any, hashes: list[Hash], entries: list[tuple[Any, ...]], size: int) -> None:
-        """New hashes (an upsert: a retried append rewrites the same value), entries, the size."""
-        upsert = f" ON CONFLICT (level, {self.index}) DO UPDATE SET hash = excluded.hash"
+    def write(self, cursor: Any, tiles: list[TileRow], entries: list[tuple[Any, ...]], size: int) -> None:
+        """The tiles that changed (an upsert: a partial tile is rewritten as it grows),
+        the entries, the size."""
+        upsert = f" ON CONFLICT (level, {self.index}) DO UPDATE SET hashes = excluded.hashes, folded = excluded.folded"
+        tile_columns = f"level, {self.index}, hashes, folded"
         entry_columns = f"{self.index}, kind, body, salt, event_id, record_id"
         if not self.postgres:
-            cursor.executemany(f"INSERT INTO {self.hash} (level, {self.index}, hash) VALUES (?, ?, ?)" + upsert, hashes)  # noqa: S608
+            cursor.executemany(f"INSERT INTO {self.tile} ({tile_columns}) VALUES (?, ?, ?, ?)" + upsert, tiles)  # noqa: S608
             cursor.executemany(f"INSERT INTO {self.entry} ({entry_columns}) VALUES (?, ?, ?, ?, ?, ?)", entries)  # noqa: S608
             cursor.execute(f"INSERT OR REPLACE INTO {self.head} (id, size) VALUES (1, ?)", [size])  # noqa: S608
             return
-        hash_columns = [list(c) for c in zip(*hashes, strict=True)] if hashes else [[], [], []]
+        tile_arrays = [list(c) for c in zip(*tiles, strict=True)] if tiles else [[], [], [], []]
         columns = [list(c) for c in zip(*entries, strict=True)]
         with connection.connection.pipeline():
             cursor.execute(
-                f"INSERT INTO {self.hash} (level, {self.index}, hash)"  # noqa: S608
-                " SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[])" + upsert,
-                hash_columns,
+                f"INSERT INTO {self.tile} ({tile_columns})"  # noqa: S608
+                " SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[], %s::bytea[])" + upsert,
+                tile_arrays,
             )
             cursor.execute(
                 f"INSERT INTO {self.entry} ({entry_columns})"  # noqa: S608
@@ -180,22 +299,41 @@ class LogTables:
             cursor.execute(f"UPDATE {self.head} SET size = %s WHERE id = 1", [size])  # noqa: S608
 
 
+_TABLES: dict[str, LogTables] = {}
+
+
+def edge_tiles(size: int, count: int | None = None) -> list[TileKey]:
+    """The partial tile of each tile level of a tree of `size`: every hash an append builds
+    on; with `count`, only those of the levels an append of `count` entries reaches."""
+    keys = []
+    level = 0
+    while size >> (TILE_HEIGHT * level):
+        held = size >> (TILE_HEIGHT * level)
+        if count is not None and (size + count) >> (TILE_HEIGHT * level) == held:
+            break  # no hash is added at this tile level, nor at any above it
+        if held % TILE_WIDTH:
+            keys.append((level, held // TILE_WIDTH))
+        level += 1
+    return keys
+
+
 def log_append(entries: Sequence[NewEntry]) -> range:
     """Append entries, in order, inside the caller's transaction: their records and their
     entries commit together or not at all. Returns their indices."""
     assert transaction.get_connection().in_atomic_block, "entries are appended in their records' transaction"
-    tables = LogTables()
+    tables = LogTables.for_connection()
     with tables.cursor() as cursor:
-        size, edge = tables.lock_edge(cursor)
-        store = KnownHashes(size, edge)
+        size, edge = tables.lock_edge(cursor, len(entries))
+        store = TileHashes(size, edge)
         indexes = MerkleTree(store).append_many([e.body for e in entries])
+        tiles = [tile.row(*key) for key, tile in store.written.items()]
         rows = [(i, e.kind, e.body, e.salt, e.event_id, e.record_id) for i, e in zip(indexes, entries, strict=True)]
-        tables.write(cursor, store.new, rows, indexes.stop)
+        tables.write(cursor, tiles, rows, indexes.stop)
     return indexes
 
 
 def log_size() -> int:
-    tables = LogTables()
+    tables = LogTables.for_connection()
     with tables.cursor() as cursor:
         return tables.size(cursor)
 
@@ -209,29 +347,35 @@ class BeyondTheLog(ValueError):
 
 
 def _tree(nodes: Sequence[Node], size: int, known: Mapping[Node, bytes] | None = None) -> MerkleTree:
-    """A tree of `size` holding the stored `nodes`, those in `known` not read again; the
-    log's size is read in the same query, and a larger `size` raises BeyondTheLog.
+    """A tree of `size` over the tiles holding `nodes`, those in `known` not read; the log's
+    size is read in the same query, and a larger `size` raises BeyondTheLog.
 
     The application passes no `known` hashes: a hash kept in a process outlives a database
     restored from a backup. The benchmark measures what keeping the upper levels would save.
     """
-    hashes = {node: known[node] for node in nodes if node in known} if known else {}
-    tables = LogTables()
+    wanted = [node for node in nodes if node not in known] if known else nodes
+    tables = LogTables.for_connection()
     with tables.cursor() as cursor:
-        held, fetched = tables.fetch_with_size(cursor, [node for node in nodes if node not in hashes])
+        held, tiles = tables.fetch_with_size(cursor, tiles_of(wanted))
     if size > held:
         raise BeyondTheLog(held)
-    return MerkleTree(KnownHashes(size, hashes | fetched))
+    return MerkleTree(TileHashes(size, tiles, known))
 
 
 def inclusion_hashes(index: int, size: int, known: Mapping[Node, bytes] | None = None) -> list[bytes]:
-    """The RFC 9162 inclusion proof of entry `index` (below `size`) in the tree of `size`: one query."""
-    return _tree(inclusion_nodes(index, size), size, known).inclusion_proof(index)
+    """The RFC 9162 inclusion proof of entry `index` (below `size`) in the tree of `size`: one query, a few tiles."""
+    if not 0 <= index < size:
+        raise SizeOutOfRange(f"no leaf {index} in a tree of size {size}")
+    pieces = inclusion_pieces(index, size)
+    return _tree(nodes_of(pieces), size, known).proof_of(pieces)
 
 
 def consistency_hashes(old_size: int, size: int, known: Mapping[Node, bytes] | None = None) -> list[bytes]:
-    """The RFC 9162 proof that the tree of `size` extends that of `old_size` (≤ size): one query."""
-    return _tree(consistency_nodes(old_size, size), size, known).consistency_proof(old_size)
+    """The RFC 9162 proof that the tree of `size` extends that of `old_size` (≤ size): one query, a few tiles."""
+    if not 0 <= old_size <= size:
+        raise SizeOutOfRange(f"old size {old_size} is not between 0 and {size}")
+    pieces = consistency_pieces(old_size, size)
+    return _tree(nodes_of(pieces), size, known).proof_of(pieces)
 
 
 def root_at(size: int) -> bytes:
