@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 
 from asylon.dataprotection.runtime import sealed
 from asylon.people.models import SealedRow
@@ -52,7 +53,11 @@ class Case(models.Model):
     updated_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["state", "updated_at"])]
+        indexes = [
+            models.Index(fields=["state", "updated_at"]),
+            # The search box finds a case number typed in any case (`number__iexact`).
+            models.Index(Upper("number"), name="case_number_any_case"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from asylon.accounts.models import User
 from asylon.cases.access import CASEWORK, cases_for_user, emergency_access_for
-from asylon.cases.models import Alert, Case, CaseRead, Event
+from asylon.cases.models import Alert, Case, CaseMember, CaseRead, Event
 from asylon.cases.services import INTAKE_ROLES, NotFound
 from asylon.dataprotection import runtime
 from asylon.dataprotection.blind import blind_index
@@ -47,11 +47,17 @@ def case_search(user: User, query: str = "", state: str = "") -> QuerySet[Case]:
     query = query.strip()
     if query:
         key = fold(query)
-        matches = Q(number__iexact=query) | Q(members__person__documents__number__iexact=query)
+        # Each way of finding a case is its own indexed subquery: joined in one query, every
+        # case would be joined to every member, document and name key before the filter.
+        members = CaseMember.objects.values_list("case_id", flat=True)
+        found = Case.objects.filter(number__iexact=query).values_list("pk", flat=True).union(
+            members.filter(person__documents__number__iexact=query)
+        )
         if key:
             # Names are encrypted: the typed text is matched through its blind index only.
-            matches |= Q(members__person__name_keys__digest=blind_index(runtime.keyring(), "name", key))
-        cases = cases.filter(pk__in=Case.objects.filter(matches).values("pk"))
+            digest = blind_index(runtime.keyring(), "name", key)
+            found = found.union(members.filter(person__name_keys__digest=digest))
+        cases = cases.filter(pk__in=found)
     return (
         cases.select_related("principal")
         .prefetch_related(Prefetch("principal__names", queryset=Name.objects.order_by("-is_primary", "pk")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 
 from asylon.procedure import documents as procedure
 
@@ -25,7 +26,11 @@ class Document(models.Model):
     status_index = models.PositiveIntegerField(unique=True, null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["person", "valid_until"])]
+        indexes = [
+            models.Index(fields=["person", "valid_until"]),
+            # The search box finds a document number typed in any case (`number__iexact`).
+            models.Index(Upper("number"), name="document_number_any_case"),
+        ]
 
     def __str__(self) -> str:
         return self.number
