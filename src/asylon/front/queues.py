@@ -10,8 +10,9 @@ the number of rows.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -376,11 +377,7 @@ def documents_due(user: User, today: date) -> list[DocumentRow]:
         CaseMember.objects.filter(case__in=visible)
         .filter(Q(person_id__in=expiring) | Q(person_id__in=unprovided))
         .select_related("case")
-        .prefetch_related(
-            Prefetch("person__names", queryset=Name.objects.order_by("-is_primary", "pk")),
-            "person__documents",
-            "person__memberships__case",
-        )
+        .prefetch_related("person__documents", "person__memberships__case")
         .order_by("person_id", "-case__opened_at")
     )
     rows: list[DocumentRow] = []
@@ -393,10 +390,9 @@ def documents_due(user: User, today: date) -> list[DocumentRow]:
         cases = tuple(m.case.to_domain() for m in person.memberships.all())
         documents = list(person.documents.all())
         held = tuple(d.to_domain() for d in documents)
-        names = list(person.names.all())
         common = {
             "person_id": person.pk,
-            "names": names,
+            "names": [],  # for the rows shown only: `documents_named`
             "case_id": member.case_id,
             "case_number": member.case.number,
         }
@@ -418,3 +414,12 @@ def documents_due(user: User, today: date) -> list[DocumentRow]:
             if kind not in renewing:  # a renewal is listed once, beside the document it renews
                 rows.append(DocumentRow(**common, due=kind, sort_key=(-1, today)))
     return sorted(rows, key=lambda r: (r.sort_key, r.case_number))
+
+
+def documents_named(rows: list[DocumentRow]) -> list[DocumentRow]:
+    """The rows with every name of their person, the primary one first: read for the page
+    shown, not for every person the queue weighed."""
+    names: defaultdict[int, list[Name]] = defaultdict(list)
+    for name in Name.objects.filter(person_id__in={r.person_id for r in rows}).order_by("-is_primary", "pk"):
+        names[name.person_id].append(name)
+    return [replace(row, names=names[row.person_id]) for row in rows]
