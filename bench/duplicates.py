@@ -1,12 +1,13 @@
 """Duplicate detection across scripts: accuracy per variation kind, top-5, batch time, peak memory.
 
-Run: `python bench/duplicates.py [--records N] [--seed S] [--baseline-sample M]` (default
-100,000 records, seed 1; the 1M set is `--records 1000000 --seed 11`). The model in
+Run: `python bench/duplicates.py [--records N] [--seed S] [--baseline-sample M] [--batch-only]`
+(default 100,000 records, seed 1; the 1M set is `--records 1000000 --seed 11`). The model in
 `asylon.matching.fitted` was fitted on seeds 97–99 (`python -m asylon.matching.training`), so
 every figure here is measured on data the model never saw. Truth is the generator's person_id.
 
 Printed: the batch (`scan` at the documented threshold, as `asylon duplicates scan` runs it) with
-its wall time and the growth of peak RSS it caused; then every candidate pair scored for the
+its wall and CPU time, the growth of peak RSS it caused and the peak memory of all its processes
+together (`--batch-only` stops there); then every candidate pair scored for the
 precision/recall curve, recall per variation kind, false positives by cause, and the top-5 rate
 (for each record with a true duplicate: is one among its 5 best-scored candidates?). Beside it,
 in the same run, a baseline of rapidfuzz on the raw names (token_sort_ratio ≥ 70 within the same
@@ -20,6 +21,7 @@ import os
 import random
 import resource
 import statistics
+import threading
 import time
 from collections import Counter, defaultdict
 
@@ -64,6 +66,50 @@ def truth(regs: list[Registration]) -> set[Key]:
 
 def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class TreeMemory:
+    """Peak of the proportional set size of this process and its children together, sampled:
+    forked workers share pages with the parent, so adding their peak RSS counts those twice.
+    Seldom: the kernel walks a process's page tables to answer (some 50 ms for a few GB)."""
+
+    def __init__(self, every: float = 2.0) -> None:
+        self.peak_mib = 0.0
+        self.every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.every):
+            self.peak_mib = max(self.peak_mib, sum(map(_pss_mib, [os.getpid(), *_children(os.getpid())])))
+
+    @staticmethod
+    def available() -> bool:
+        return os.path.exists(f"/proc/{os.getpid()}/smaps_rollup")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            return [int(child) for child in handle.read().split()]
+    except OSError:
+        return []
+
+
+def _pss_mib(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            return next((int(line.split()[1]) / 1024 for line in handle if line.startswith("Pss:")), 0.0)
+    except OSError:
+        return 0.0  # a worker that has just finished
 
 
 def curve(found: dict[Key, float], true: set[Key]) -> list[tuple[float, float, float, float]]:
@@ -147,6 +193,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--baseline-sample", type=int, default=100_000)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--batch-only", action="store_true", help="time the batch alone: no curves, no baseline")
     args = parser.parse_args()
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min); ", end="")
     fitted_on = (fitted.__doc__ or "").split("`")[1]
@@ -162,16 +209,21 @@ def main() -> None:
     before = rss_mib()
     stats = BlockStats()
     start, cpu = time.perf_counter(), time.process_time()
-    flagged = list(scan(records, DEFAULT_MODEL, DEFAULT_THRESHOLD, stats))
+    with TreeMemory() as memory:
+        flagged = list(scan(records, DEFAULT_MODEL, DEFAULT_THRESHOLD, stats))
     batch, cpu = time.perf_counter() - start, time.process_time() - cpu
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    together = f"{memory.peak_mib:.0f} MiB" if TreeMemory.available() else "n/a (no /proc)"
     print(
         f"batch (scan at {DEFAULT_THRESHOLD}, 2 processes): {batch:.1f} s wall, CPU {cpu:.1f} s here + "
         f"{children.ru_utime + children.ru_stime:.1f} s in workers; {len(flagged):,} pairs flagged; peak RSS "
         f"{rss_mib():.0f} MiB (+{rss_mib() - before:.0f} MiB over the generated data), workers' peak "
-        f"{children.ru_maxrss / 1024:.0f} MiB (shared with this process until written); blocks {stats.blocks:,}, "
-        f"split {stats.split}, records left in oversized parts {stats.oversized_records}"
+        f"{children.ru_maxrss / 1024:.0f} MiB (shared with this process until written), all processes together "
+        f"(PSS, sampled) {together}; blocks {stats.blocks:,}, split {stats.split}, records left in oversized "
+        f"parts {stats.oversized_records}"
     )
+    if args.batch_only:
+        return
 
     start = time.perf_counter()
     found: dict[Key, float] = {}

@@ -31,6 +31,13 @@ def test_each_writers_date_format_is_parsed(text, expected):
         ("1985", "1985-03-12", DateEvidence.YEAR_ONLY),
         ("1985-12-03", "1985-03-12", DateEvidence.SWAPPED),
         ("1985-03-13", "1985-03-12", DateEvidence.NEAR),
+        ("03/1985", "1985-12-03", DateEvidence.PARTIAL_SWAPPED),  # the day taken for the month
+        ("1985-12-03", "03/1985", DateEvidence.PARTIAL_SWAPPED),
+        ("12/1985", "1985-12-12", DateEvidence.COMPATIBLE),
+        ("1965-01-07", "1965-01-05", DateEvidence.NEAR),  # each writer a day off
+        ("1963-04-28", "1962-04-29", DateEvidence.YEAR_OFF),  # a year off, and a day
+        ("1969-12-03", "01/1970", DateEvidence.PARTIAL_NEAR),  # a lunar birthday across the new year
+        ("1985-03-01", "05/1985", DateEvidence.CONFLICT),
         ("1985-04-20", "1985-03-12", DateEvidence.LUNAR),
         ("03/1985", "1985-03-12", DateEvidence.COMPATIBLE),
         ("1985", "1984-03-12", DateEvidence.PARTIAL_NEAR),

@@ -102,7 +102,7 @@ def test_passport_spellings_fold_to_the_reading():
 
 
 def test_a_hyphenated_first_token_is_the_given_name_even_beside_an_unknown_surname():
-    assert readings("Jun-dong Km") == {Reading("km", fold("jundong"))}
+    assert readings("Jun-dong Km") == {Reading("kim", fold("jundong"))}  # Km: Kim with a letter dropped
     assert {r.surname for r in readings("Il-jun Choi")} <= {"co", "coe"}
 
 
@@ -132,3 +132,53 @@ def test_hangul_forms_tell_apart_names_that_fold_together():
     assert hangul_forms("金正恩") == hangul_forms("김정은") == hangul_forms("정은 김") == {"김정은"}
     assert hangul_forms("리설주") == hangul_forms("李雪主") == {"이설주"}
     assert hangul_forms("Kim Jong Un") == frozenset()
+
+
+def test_a_final_n_before_a_k_sound_reads_alike_run_together_or_apart():
+    # Revised Romanization runs 춘길 together as chungil; the North writes Chun Kil.
+    assert fold("Chungil") == fold("Chun Kil") == fold(romanize("춘길"))
+    assert _shared("김춘길", "Kim Chun Kil")
+    assert _shared("배준경", "Pae Jun Kyong")
+    assert fold("Yong Kil") == fold(romanize("영길")) != fold(romanize("연길"))
+
+
+def test_passport_ung_is_the_eong_of_jeong_and_seong():
+    assert fold("Jung-min") == fold("Jeongmin") == fold("Chŏngmin")
+    assert _shared("이성민", "Lee Sung-min")
+    assert _shared("정화", "Jung Hwa")
+
+
+def test_a_surname_with_a_slip_is_still_read_as_that_surname():
+    assert {r.surname for r in readings("Pk Chŏngnam")} == {"pak"}  # a letter dropped
+    assert {r.surname for r in readings("Soo-jun Hwng")} == {fold("hwang")}
+    assert {r.surname for r in readings("Jungg Young-ho")} == {fold("jeong")}  # a letter doubled
+    assert _shared("최이준", "Choee Ijun")
+
+
+def test_a_name_whose_surname_is_written_is_not_read_for_slips():
+    assert readings("Kim Jong Un") == {Reading("kim", fold("jongun"))}
+    assert {r.surname for r in readings("Ki Hyanghŭi")} == {"kim"}  # no token is a surname as written
+
+
+def test_the_north_writes_a_two_syllable_surname_apart():
+    assert _shared("皇甫慧学", "Hwang Po Hye Hak")
+    assert any(r.surname == fold("namgung") for r in readings("Nam Gung Min"))
+
+
+@pytest.mark.parametrize(
+    ("pinyin", "hangul"),
+    [
+        ("JIN ZHENGUO", "김진국"),  # 国 guo is 국: the only character read so, once dropped from the table
+        ("LI TIEHE", "리철혁"),  # 赫 he is 혁
+        ("CUI WANJI", "최만희"),  # 姬 ji is 희
+        ("XU WANJI", "서만길"),  # 吉 ji is 길, thirteenth of ji's readings by character count
+        ("HAN LONG", "한룡"),  # 龙 long is 룡
+    ],
+)
+def test_a_pinyin_given_name_reaches_the_readings_of_name_characters(pinyin, hangul):
+    assert _shared(pinyin, hangul)
+
+
+def test_a_doubled_letter_in_a_pinyin_name_is_undone():
+    assert _shared("JIIN RISONG", "김일송")
+    assert _shared("ZHAOO HUISHU", "조혜숙")

@@ -4,7 +4,6 @@ from django.core.management import call_command
 
 from asylon.matching import score as score_module
 from asylon.matching.generator import generate
-from asylon.matching.names import Reading, fold
 from asylon.matching.score import (
     DEFAULT_MODEL,
     DEFAULT_THRESHOLD,
@@ -118,8 +117,17 @@ def test_a_pinyin_only_name_meets_the_korean_reading_at_its_own_level():
     b = prepare(Record("b", "김정은"))
     assert levels(a, b)[0] in ("name:pinyin", "name:pinyin_many")
     official = prepare(Record("c", "金正恩", "Jin Zhengen", source="official"))
-    assert official.pinyin == {Reading("cin", fold("zhengen"))}  # the spelling, not its guesses
-    assert levels(a, official)[0] == "name:pinyin"
+    assert official.pinyin == frozenset()  # the characters are read; their pinyin adds no guesses
+    assert levels(a, official)[0] == levels(a, b)[0]
+
+
+def test_officials_pinyin_spelling_alone_is_no_evidence():
+    # 金贞恩 and 金镇恩 are both Jin Zhenen: one sound, two names (김정은, 김진은).
+    a = prepare(Record("a", "金贞恩", "Jin Zhenen", source="official"))
+    b = prepare(Record("b", "金镇恩", "Jin Zhenen", source="official"))
+    c = prepare(Record("c", "金正银", "Jin Zhengyin", source="official"))
+    assert levels(a, c)[0] == "name:exact"  # 김정은 both, in other characters
+    assert levels(a, b)[0] not in ("name:exact", "name:pinyin", "name:pinyin_many")
 
 
 def test_a_rare_exact_name_weighs_more_than_a_frequent_one():
@@ -168,3 +176,21 @@ def test_two_processes_flag_the_same_pairs_as_one(monkeypatch):
     together = list(scan(records, DEFAULT_MODEL, threshold=0.3, workers=2))
     assert together == alone
     assert len(alone) > 50
+
+
+def test_a_dropped_letter_is_a_slip_but_a_changed_consonant_another_syllable():
+    a = prepare(Record("a", "Gim Jeongdong", dob="1994-05-20"))
+    assert levels(a, prepare(Record("b", "金贞永", dob="19940520")))[0] == "name:one_change"  # 정영
+    assert levels(a, prepare(Record("c", "Gim Jeongdog", dob="1994-05-20")))[0] == "name:one_edit"
+    assert levels(a, prepare(Record("d", "Gim Jeongdon", dob="1994-05-20")))[0] == "name:one_edit"
+
+
+def test_names_apart_only_in_vowels_the_romanizations_confuse_have_their_own_level():
+    a = prepare(Record("a", "Jeong Namsel"))  # 설 as sel: the o of eo dropped
+    assert levels(a, prepare(Record("b", "Chŏng Namsŏl", name_alt="정남설")))[0] == "name:vowels"
+
+
+def test_twins_whose_names_fold_together_are_still_twin_like():
+    a = prepare(Record("a", "崔远定", dob="19960509"))
+    b = prepare(Record("b", "崔远青", dob="19960509"))
+    assert "family:twin_like" in levels(a, b)

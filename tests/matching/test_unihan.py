@@ -4,8 +4,8 @@ import ast
 from pathlib import Path
 
 from asylon.matching import names as names_module
-from asylon.matching.names import hangul_readings, read_hanzi, readings
-from asylon.matching.pinyin_readings import READINGS
+from asylon.matching.names import hangul_readings, initial_law, read_hanzi, readings
+from asylon.matching.pinyin_readings import NAME_CHARACTERS, READINGS, given_readings
 from asylon.matching.unihan import HANGUL_READINGS, TRADITIONAL
 
 
@@ -50,3 +50,24 @@ def test_no_module_imports_hanja_or_opencc():
             else:
                 continue
             assert not names & banned, (path.name, names)
+
+
+def test_simplified_characters_are_read_as_the_traditional_ones_they_stand_for():
+    # Unihan reads 广 엄, 胜 성 and 园 완 in obsolete rights of their own, and 尚 not at all.
+    assert read_hanzi("广胜园尚") == "광승원상"
+    assert read_hanzi("廣勝園尙") == "광승원상"
+
+
+def test_every_name_character_has_its_reading_in_unihan():
+    for line in filter(None, NAME_CHARACTERS.split("\n")):
+        reading, _, characters = line.partition(":")
+        for entry in characters.split():
+            char, syllable = entry[0], entry[1:]
+            assert syllable in READINGS, entry
+            assert any(initial_law(r) == initial_law(reading) for r in hangul_readings(char)), (reading, entry)
+
+
+def test_name_characters_rank_first_among_a_syllables_readings():
+    assert given_readings("guo").startswith("국")
+    assert given_readings("ji")[:3] == "희기길"
+    assert set(given_readings("ji")) >= set(READINGS["ji"])

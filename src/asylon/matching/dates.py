@@ -29,6 +29,7 @@ class DateEvidence(StrEnum):
     LUNAR = "lunar"  # 20–50 days apart: a lunar-calendar birthday written as a solar date
     YEAR_OFF = "year_off"
     PARTIAL_NEAR = "partial_near"  # one side partial and a year (or, same year, a month) off by one
+    PARTIAL_SWAPPED = "partial_swapped"  # 03/1985 beside 1985-12-03: the day was taken for the month
     CONFLICT = "conflict"
     MISSING = "missing"
 
@@ -89,26 +90,43 @@ def compare(a: PartialDate, b: PartialDate) -> DateEvidence:
         if (a.year, a.month, a.day) == (b.year, b.day, b.month):
             return DateEvidence.SWAPPED
         gap = abs((da - db).days)
-        if gap <= 1:
+        if gap <= 2:  # each writer a day off
             return DateEvidence.NEAR
         if 20 <= gap <= 50:
             return DateEvidence.LUNAR
-        if (a.month, a.day) == (b.month, b.day) and abs((a.year or 0) - (b.year or 0)) == 1:
-            return DateEvidence.YEAR_OFF
+        if da.month == db.month and abs(da.year - db.year) == 1 and abs(da.day - db.day) <= 2:
+            return DateEvidence.YEAR_OFF  # the year off, and perhaps the other writer a day off
         return DateEvidence.CONFLICT
     pairs = ((a.year, b.year), (a.month, b.month), (a.day, b.day))
     if all(x is None or y is None or x == y for x, y in pairs):
         return DateEvidence.COMPATIBLE if a.month is not None and b.month is not None else DateEvidence.YEAR_ONLY
     year_gap = abs((a.year or 0) - (b.year or 0))
+    if year_gap == 0 and _day_for_month(a, b):
+        return DateEvidence.PARTIAL_SWAPPED
     if year_gap == 1 and a.month is not None and a.month == b.month:
         return DateEvidence.YEAR_OFF
     # A year written a year off, or a lunar birthday a month later, seen by a writer who gave
     # only the year or the month: weaker than agreement, far from a conflict.
     if year_gap == 1 and (a.month is None or b.month is None):
         return DateEvidence.PARTIAL_NEAR
-    if year_gap == 0 and a.month is not None and b.month is not None and abs(a.month - b.month) == 1:
+    if _within_a_lunar_shift(a, b):
         return DateEvidence.PARTIAL_NEAR
     return DateEvidence.CONFLICT
+
+
+def _within_a_lunar_shift(a: PartialDate, b: PartialDate) -> bool:
+    """Both give the month, one at least without the day, and the months are adjacent, across
+    the turn of a year too (12/1969 beside 1970-01-20): a lunar birthday, or a slip."""
+    if a.year is None or b.year is None or a.month is None or b.month is None:
+        return False
+    return abs((a.year * 12 + a.month) - (b.year * 12 + b.month)) <= 1
+
+
+def _day_for_month(a: PartialDate, b: PartialDate) -> bool:
+    """One side gives year and month only, and its month is the other's day: a writer who swaps
+    day and month and then drops the day."""
+    partial, whole = (a, b) if a.day is None else (b, a)
+    return partial.day is None and partial.month is not None and partial.month == whole.day != whole.month
 
 
 @functools.lru_cache(maxsize=65536)

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from asylon.matching.pinyin_readings import READINGS
+from asylon.matching.pinyin_readings import READINGS, given_readings
 from asylon.matching.surnames import SURNAMES, Surname
 from asylon.matching.unihan import HANGUL_READINGS, TRADITIONAL
 
@@ -31,6 +31,8 @@ _FINALS = (
 )
 _IOTIZED = frozenset({2, 3, 6, 7, 12, 17, 20})  # ya yae yeo ye yo yu i: the initial-sound law's vowels
 _RIEUL, _NIEUN, _IEUNG = 5, 2, 11
+# A guess whose syllables sum to more than this many places down their lists is too rare to count.
+MAX_RANK = 4
 MAX_KEYS = 96  # a pinyin given name can be read many ways; beyond this the key adds noise, not recall
 
 _FOLD = re.compile(r"tch|ch|sh|kh|th|ph|rh|wh|ng|eo|eu|oo|ee|ae|ai|oi|wo|ou|ui|yi|[a-z]")
@@ -87,7 +89,9 @@ def fold(latin: str) -> str:
     """A romanization-neutral skeleton: Jong Un, Jeong-eun and Chŏngŭn all become coNun."""
     letters = "".join(c for c in strip_marks(latin).lower() if "a" <= c <= "z")
     folded = "".join(_FOLDED.get(m, m) for m in _FOLD.findall(letters))
-    folded = re.sub(r"(.)\1+", r"\1", folded)
+    # 춘길 is chungil run together but Chun Kil apart, so n before a k sound is ng either way; a
+    # doubled n before ng is a slip (Jonng); passports write 정 and 성 Jung and Sung.
+    folded = re.sub(r"(.)\1+", r"\1", folded).replace("nk", "N").replace("nN", "N").replace("uN", "oN")
     if len(folded) > 1 and folded[0] in "ln" and folded[1] in "iy":
         folded = folded[1:]
     elif folded.startswith("l"):
@@ -99,7 +103,8 @@ _COARSE = str.maketrans("eu", "oo", "w")
 
 
 def coarse(key: str) -> str:
-    """For blocking only: 어/오/우/으/애/에 and w-glides merged (Jung 정 beside Jong)."""
+    """For blocking and the `vowels` level: 어/오/우/으/애/에 and w-glides merged (Jung 정 beside
+    Jong)."""
     return key.translate(_COARSE)
 
 
@@ -152,10 +157,25 @@ def _by_pinyin() -> dict[str, list[Surname]]:
     return index
 
 
+def _by_slip(known: dict[str, list[Surname]]) -> dict[str, list[Surname]]:
+    """Surnames by their Latin spellings with one letter dropped (Km, Pk, Hwng, Sog), where that
+    is no surname itself; a doubled letter (Jungg, Choee) is undone before looking here."""
+    index: dict[str, list[Surname]] = {}
+    for entry in SURNAMES:
+        for spelling in sorted({*entry.latin, romanize(entry.hangul), romanize(entry.north)}):
+            for cut in range(len(spelling)):
+                slip = fold(spelling[:cut] + spelling[cut + 1 :])
+                bucket = index.setdefault(slip, []) if len(slip) > 1 and slip not in known else []
+                if entry not in bucket:
+                    bucket.append(entry)
+    return {slip: entries for slip, entries in index.items() if entries}
+
+
 BY_HANGUL = _by_hangul()
 BY_HANZI = _by_hanzi()
 BY_LATIN = _by_latin()
 BY_PINYIN = _by_pinyin()
+BY_SLIP = _by_slip(BY_LATIN)
 
 
 @functools.cache
@@ -168,10 +188,20 @@ def given_key(hangul: str) -> str:
     return fold(romanize(south(hangul)))
 
 
+# Simplified characters that Unihan reads in an obsolete right of their own (广 엄, 胜 성, 园 완)
+# where every Chinese writer means the traditional character (廣 광, 勝 승, 園 원); 尚 has no
+# Korean reading listed at all, Korea writes it 尙.
+_TRADITIONAL_MEANT = {
+    **{"广": "廣", "园": "園", "胜": "勝", "尚": "尙", "叶": "葉"},
+    **{"听": "聽", "体": "體", "机": "機", "价": "價", "适": "適"},
+}
+
+
 def hangul_readings(char: str) -> str:
     """Every Korean reading of one character, primary first, from Unihan's kHangul; a simplified
     character is read through its traditional form (the tables rarely list simplified ones)."""
-    return HANGUL_READINGS.get(TRADITIONAL.get(char, char)) or HANGUL_READINGS.get(char, "")
+    traditional = _TRADITIONAL_MEANT.get(char) or TRADITIONAL.get(char, char)
+    return HANGUL_READINGS.get(traditional) or HANGUL_READINGS.get(char, "")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -213,6 +243,10 @@ def _readings_from_hanzi(text: str) -> set[Reading]:
     return out
 
 
+def _undoubled(letters: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", letters)
+
+
 @functools.lru_cache(maxsize=8192)
 def pinyin_splits(token: str) -> tuple[tuple[str, ...], ...]:
     """Every way to cut a toneless pinyin token into syllables (xian is xi'an or xian)."""
@@ -235,11 +269,14 @@ def _guesses(surnames: tuple[str, ...], given: str) -> frozenset[Reading]:
 @functools.lru_cache(maxsize=65536)
 def _pinyin_given_keys(joined: str) -> frozenset[str]:
     """The Korean readings a pinyin given name can have, likeliest first up to MAX_KEYS: every
-    reading of every syllable, ranked by how common each reading is for its syllable."""
+    reading of every syllable, ranked by how common each reading is for its syllable in names,
+    and none whose ranks add up past MAX_RANK."""
     ranked: list[tuple[int, str]] = []
-    for split in pinyin_splits(joined):
+    # A slip that doubles a letter (ZHAOO, CHUNN) leaves no syllables; pinyin doubles none.
+    splits = pinyin_splits(joined) or pinyin_splits(_undoubled(joined))
+    for split in splits:
         # Past the tenth reading of a syllable the characters are rare in names.
-        choices = [list(enumerate(READINGS[s][:10])) for s in split]
+        choices = [list(enumerate(given_readings(s)[:10])) for s in split]
         if math.prod(len(c) for c in choices) > 1000:
             choices = [c[:5] for c in choices]
         ranked.extend(
@@ -248,7 +285,9 @@ def _pinyin_given_keys(joined: str) -> frozenset[str]:
         )
     ranked.sort()
     keys: set[str] = set()
-    for _, hangul in ranked:
+    for rank, hangul in ranked:
+        if rank > MAX_RANK:
+            break
         keys.add(given_key(hangul))
         if len(keys) >= MAX_KEYS:
             break
@@ -272,10 +311,20 @@ def _readings_from_latin(text: str, hint: str | None) -> tuple[set[Reading], set
         orders.append((tokens[-1], tokens[:-1]))
     if len(tokens) == 2 and "-" in tokens[0] and "-" not in tokens[1]:
         orders = [(tokens[1], tokens[:1])]  # Jun-dong Km: a hyphenated token is a given name
-    for sur, rest in orders:
+    if len(tokens) > 2 and any(len(e.hangul) == 2 for e in BY_LATIN.get(fold(tokens[0] + tokens[1]), [])):
+        orders.insert(0, (tokens[0] + tokens[1], tokens[2:]))  # Hwang Po Hye Hak: the North spells 황보 apart
+    written = [
+        fold(plain) in BY_LATIN or (hint != "latin" and (plain in BY_PINYIN or _undoubled(plain) in BY_PINYIN))
+        for plain in (sur.replace("-", "") for sur, _ in orders)
+    ]
+    for k, (sur, rest) in enumerate(orders):
         plain = sur.replace("-", "")
         entries = BY_LATIN.get(fold(plain), [])
-        pinyin_entries = BY_PINYIN.get(plain, []) if hint != "latin" else []
+        # A token is read as a surname with a slip in it only where no token is a surname as
+        # written, or where it comes first of three or more (the North's Pak Tong Gu).
+        if not written[k] and (not any(written) or (k == 0 and len(tokens) > 2)):
+            entries = BY_LATIN.get(fold(_undoubled(plain))) or BY_SLIP.get(fold(plain), [])
+        pinyin_entries = BY_PINYIN.get(plain) or BY_PINYIN.get(_undoubled(plain), []) if hint != "latin" else []
         if sur is tokens[-1] and len(orders) > 1 and not entries and not pinyin_entries:
             continue  # a last token that is no surname is a given-name syllable
         given = fold("".join(rest))

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import functools
 import gc
+import itertools
 import math
 import multiprocessing
 import operator
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import combinations
+from typing import TypeAlias
 
 from rapidfuzz.distance import Levenshtein
 
@@ -39,8 +40,11 @@ DEFAULT_THRESHOLD = FITTED_THRESHOLD
 TF_MINIMUM = 1000  # below this many records a name's share says more about the file than the name
 
 _SEX = {"m": "M", "male": "M", "男": "M", "남": "M", "f": "F", "female": "F", "女": "F", "여": "F"}
-NAME_LEVELS = ("exact", "pinyin", "pinyin_many", "one_edit", "close", "fair", "given_only", "surname_only", "other")
-PINYIN_FEW = 12
+NAME_LEVELS = (
+    *("exact", "pinyin", "pinyin_many", "vowels", "one_edit", "one_change", "close", "fair"),
+    *("given_only", "surname_only", "other"),
+)
+PINYIN_FEW = 4
 _RANK = {level: rank for rank, level in enumerate(NAME_LEVELS)}
 
 
@@ -77,8 +81,19 @@ class Pair:
     levels: tuple[str, ...]
 
 
+_NameReadings: TypeAlias = tuple[frozenset[Reading], frozenset[Reading], frozenset[str]]
+
+
 def prepare(record: Record) -> Prepared:
-    written, guessed, hangul = _names(record.name, record.name_alt.strip(), record.source == "official")
+    return _prepared(record, _names(*_name_key(record)))
+
+
+def _name_key(record: Record) -> tuple[str, str, bool]:
+    return record.name, record.name_alt.strip(), record.source == "official"
+
+
+def _prepared(record: Record, names: _NameReadings) -> Prepared:
+    written, guessed, hangul = names
     county = places.lookup(record.county)
     province = places.lookup(record.province)
     return Prepared(
@@ -97,11 +112,10 @@ def prepare(record: Record) -> Prepared:
 def _names(name: str, alt: str, official: bool) -> tuple[frozenset[Reading], frozenset[Reading], frozenset[str]]:
     """Readings as written, readings guessed from pinyin, and Hangul forms of a name and its alternative."""
     written, guessed = reading_sets(name)
-    if alt and written and script_of(name) == "hanzi" and script_of(alt) == "latin":
-        # Pinyin beside readable characters: its guesses would only add namesakes, but the
-        # spelling itself meets a list that copied the same pinyin.
-        guessed = guessed | reading_sets(alt, "written")[0]
-    elif alt:
+    # Pinyin beside readable characters adds nothing: its guesses would only add namesakes, and
+    # its spelling meets other officials' same sounds for other characters (a list that copied
+    # the pinyin is read back to the characters' readings anyway).
+    if alt and not (written and script_of(name) == "hanzi" and script_of(alt) == "latin"):
         alt_written, alt_guessed = reading_sets(alt, "pinyin" if official else None)
         written, guessed = written | alt_written, guessed | alt_guessed
     hangul = hangul_forms(name) | (hangul_forms(alt) if alt else frozenset())
@@ -168,9 +182,17 @@ def _split(members: list[int], prepared: list[Prepared]) -> list[list[int]]:
     return [sorted(part + unsure) for part in parts.values()]
 
 
-def candidate_pairs(prepared: list[Prepared], stats: BlockStats | None = None) -> set[tuple[int, int]]:
-    """Index pairs (i < j) of records sharing a blocking key."""
-    stats = stats if stats is not None else BlockStats()
+@dataclass
+class _Blocks:
+    """Who is compared with whom, before the pairs are spelled out (a million records make
+    millions of pairs, and two workers each spell out their own half)."""
+
+    parts: list[list[int]]  # records sharing a key, ascending, at most BLOCK_LIMIT of them
+    namesakes: list[tuple[list[int], list[int]]]  # records without a birth year, and their namesakes
+    pairs_at_most: int  # pairs counted once per shared key: an upper bound
+
+
+def _blocks(prepared: list[Prepared], stats: BlockStats) -> _Blocks:
     blocks: dict[tuple[str, ...], list[int]] = defaultdict(list)
     yearless: set[tuple[str, str]] = set()
     for i, p in enumerate(prepared):
@@ -184,7 +206,7 @@ def candidate_pairs(prepared: list[Prepared], stats: BlockStats | None = None) -
             for surname, _, given in _key_parts(p.readings, p.pinyin):
                 if (surname, given) in yearless:
                     anyyear[surname, given].append(i)
-    pairs: set[tuple[int, int]] = set()
+    out = _Blocks([], [], 0)
     for members in blocks.values():
         if len(members) < 2:
             continue
@@ -197,11 +219,51 @@ def candidate_pairs(prepared: list[Prepared], stats: BlockStats | None = None) -
             if len(part) > BLOCK_LIMIT:
                 stats.oversized_records += len(part)
                 continue
-            pairs.update(combinations(part, 2))
+            out.parts.append(part)
+            out.pairs_at_most += len(part) * (len(part) - 1) // 2
+    del blocks
     for members in anyyear.values():
         lonely = [i for i in members if prepared[i].born.year is None]
-        pairs.update((min(i, j), max(i, j)) for i in lonely for j in members if i != j)
+        out.namesakes.append((lonely, members))
+        out.pairs_at_most += len(lonely) * len(members)
+    return out
+
+
+def _spelled_out(blocks: _Blocks, size: int, part: int = 0, parts: int = 1) -> set[int]:
+    """The distinct pairs (i < j) whose first record falls in this part (i modulo parts), each
+    as the integer i * size + j, which a set keeps in less room than a tuple."""
+    pairs: set[int] = set()
+    for members in blocks.parts:
+        for k, i in enumerate(members[:-1]):
+            if parts == 1 or i % parts == part:
+                pairs.update(map((i * size).__add__, members[k + 1 :]))
+    for lonely, members in blocks.namesakes:
+        for i in lonely:
+            for j in members:
+                low, high = (i, j) if i < j else (j, i)
+                if i != j and (parts == 1 or low % parts == part):
+                    pairs.add(low * size + high)
     return pairs
+
+
+def candidate_pairs(prepared: list[Prepared], stats: BlockStats | None = None) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of records sharing a blocking key."""
+    blocks = _blocks(prepared, stats if stats is not None else BlockStats())
+    size = max(len(prepared), 1)
+    return {divmod(code, size) for code in _spelled_out(blocks, size)}
+
+
+# Letters that a dropped letter turns into one another once folded: Chunsong typed Chunson
+# (ng is N), Jaeho typed Jaho (ae is e).
+_SLIPS = frozenset({("N", "n"), ("n", "N"), ("N", "k"), ("k", "N"), ("a", "e"), ("e", "a")})
+
+
+def _slip(x: str, y: str) -> bool:
+    """Whether two names one edit apart differ as a slip of the pen does: a letter dropped or
+    added. A letter changed is as often another syllable (정동 and 정영 fold to coNtoN, coNyoN)."""
+    if len(x) != len(y):
+        return True
+    return next(((p, q) for p, q in zip(x, y, strict=True) if p != q), ("", "")) in _SLIPS
 
 
 def _fuzzy(xs: frozenset[Reading], ys: frozenset[Reading]) -> str:
@@ -212,10 +274,12 @@ def _fuzzy(xs: frozenset[Reading], ys: frozenset[Reading]) -> str:
             if x.given == y.given:
                 level = "exact" if same_surname else "given_only"
             elif same_surname:
-                # One edit is a slip of the pen or of romanization; a sibling's name differs by a
-                # whole syllable.
-                if Levenshtein.distance(x.given, y.given, score_cutoff=1) <= 1:
-                    level = "one_edit"
+                # Vowels alone: the romanizations' 어/오/우 (Jong and Jeong for 정). One edit may be
+                # a slip of the pen; a sibling's name differs by a whole syllable.
+                if coarse(x.given) == coarse(y.given):
+                    level = "vowels"
+                elif Levenshtein.distance(x.given, y.given, score_cutoff=1) <= 1:
+                    level = "one_edit" if _slip(x.given, y.given) else "one_change"
                 else:
                     similarity = Levenshtein.normalized_similarity(x.given, y.given)
                     level = "close" if similarity >= 0.75 else "fair" if similarity >= 0.55 else "surname_only"
@@ -266,7 +330,9 @@ _LEVEL_SETS: dict[tuple[str, ...], tuple[str, ...]] = {}
 def _level_set(name: str, born: str, sex: str, province: str, county: str, hangul: str) -> tuple[str, ...]:
     # Twins share surname, place and birthday: conditional independence would let those outvote
     # the given name, so the combination is a level of its own with its own (negative) weight.
-    family = "twin_like" if name in ("surname_only", "fair", "other") and born == "exact" else "none"
+    # Names that fold together but differ in Hangul (원정, 원청) are as different as any.
+    unlike = name in ("surname_only", "fair", "other") or hangul == "differs"
+    family = "twin_like" if unlike and born == "exact" else "none"
     return (
         f"name:{name}",
         f"dob:{born}",
@@ -380,13 +446,17 @@ def name_shares(prepared: list[Prepared]) -> dict[str, float]:
     if len(prepared) < TF_MINIMUM:
         return {}
     counts: Counter[str] = Counter()
-    for p in prepared:
-        counts.update({r.key for r in p.readings})
+    # Counted once per distinct set of readings: a million records carry a few hundred thousand.
+    for readings, n in Counter(p.readings for p in prepared).items():
+        for key in {r.key for r in readings}:
+            counts[key] += n
     total = max(len(prepared), 1)
     return {key: n / total for key, n in counts.items()}
 
 
-_PLAUSIBLE_NAMES = frozenset({"name:exact", "name:pinyin", "name:pinyin_many", "name:one_edit"})
+_PLAUSIBLE_NAMES = frozenset(
+    {"name:exact", "name:pinyin", "name:pinyin_many", "name:vowels", "name:one_edit", "name:one_change"}
+)
 
 
 def rivals_level(count: int) -> str:
@@ -400,77 +470,231 @@ def _plausible(level_set: tuple[str, ...]) -> bool:
     return level_set[0] in _PLAUSIBLE_NAMES and level_set[1] != "dob:conflict"
 
 
-# What forked workers compare: set just before the fork, read by the children, never pickled.
-_SHARED: tuple[list[Prepared], list[tuple[int, int]], dict[str, float], list[int]] | None = None
+@dataclass
+class _Columns:
+    """What a comparison reads of each record, as small integers into tables of distinct values:
+    the workers read these arrays instead of a million Prepared objects, whose reference counts
+    would copy their pages into each worker, and compare each distinct pair of values once."""
+
+    size: int
+    names: array[int]  # the name group: readings and pinyin guesses, which alone decide the name level
+    name_of: list[Prepared]  # a record of each name group
+    born: array[int]
+    born_of: list[dates.PartialDate]
+    place: array[int]  # sex, province and county
+    place_of: list[tuple[str, str, str]]
+    hangul: array[int]  # 0: none given
+    hangul_of: list[frozenset[str]]
+    shares: dict[str, float]
+
+
+_Codes: TypeAlias = (
+    "tuple[tuple[array[int], array[int]], ...]"  # per column: each record's code, and a record of each code
+)
+
+
+def _codes(prepared: list[Prepared]) -> tuple[_Codes, dict[str, float]]:
+    """Each record's name group, birth date, place and Hangul form as a code, with a record that
+    carries each code: small enough to come back from a worker, where the rest is made meanwhile."""
+    columns: list[dict[object, int]] = [{}, {}, {}, {frozenset(): 0}]
+    codes = [array("i") for _ in columns]
+    first = [array("i") for _ in columns]
+    first[3].append(-1)  # no Hangul form: no record needed
+    for i, p in enumerate(prepared):
+        for seen, code, first_of, value in zip(
+            columns,
+            codes,
+            first,
+            ((p.readings, p.pinyin), p.born, (p.sex, p.province, p.county), p.hangul),
+            strict=True,
+        ):
+            found = seen.setdefault(value, len(seen))
+            if found == len(first_of):
+                first_of.append(i)
+            code.append(found)
+    return tuple(zip(codes, first, strict=True)), name_shares(prepared)
+
+
+def _columns(prepared: list[Prepared], coded: tuple[_Codes, dict[str, float]] | None = None) -> _Columns:
+    ((names, name_of), (born, born_of), (place, place_of), (hangul, hangul_of)), shares = coded or _codes(prepared)
+    return _Columns(
+        len(prepared),
+        names,
+        [prepared[i] for i in name_of],
+        born,
+        [prepared[i].born for i in born_of],
+        place,
+        [(prepared[i].sex, prepared[i].province, prepared[i].county) for i in place_of],
+        hangul,
+        [prepared[i].hangul if i >= 0 else frozenset() for i in hangul_of],
+        shares,
+    )
+
+
+def _prepare_all(records: list[Record], fork: bool) -> list[Prepared]:
+    """`prepare` for every record; the distinct names, where the time goes, read half on each core."""
+    global _TO_READ
+    if not fork:
+        return [prepare(r) for r in records]
+    keys = list(dict.fromkeys(map(_name_key, records)))
+    half = len(keys) // 2
+    _TO_READ = keys[half:]
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            theirs = pool.apply_async(_read_names_shared)
+            read = dict(zip(keys[:half], [_names(*key) for key in keys[:half]], strict=True))
+            read.update(zip(keys[half:], theirs.get(), strict=True))
+    finally:
+        _TO_READ = None
+    return [_prepared(r, read[_name_key(r)]) for r in records]
+
+
+def _read_names_shared() -> list[_NameReadings]:
+    assert _TO_READ is not None
+    return [_names(*key) for key in _TO_READ]
+
+
+def _codes_shared() -> tuple[_Codes, dict[str, float]]:
+    assert _PREPARED is not None
+    return _codes(_PREPARED)
+
+
+_HANGUL_LEVELS = ("unknown", "same", "differs")
+
+
+class _Comparison:
+    """The levels of many pairs: each distinct pair of names, of birth dates and of places is
+    compared once, and each distinct set of levels is kept once, with an id per pair."""
+
+    def __init__(self, columns: _Columns, keep: Callable[[tuple[str, ...]], bool] | None = None) -> None:
+        self.columns = columns
+        # Scan keeps only the pairs whose levels could reach its threshold, and skips reading the
+        # names of a pair whose dates and places leave no name that could (nor one that would
+        # make the pair a plausible namesake).
+        self.keep = keep
+        self.level_sets: list[tuple[str, ...]] = []
+        self.ids = array("i")  # per pair, in order, where nothing is left out
+        self.kept: list[tuple[int, int, int]] = []
+        self.plausible = array("i", bytes(4 * columns.size))  # per record: pairs with a plausible namesake
+        self._born_levels: dict[str, int] = {}
+        self._place_levels: dict[tuple[str, str, str], int] = {}
+        self._names_possible: list[tuple[str, float | None]] | None = None  # every name level, at each frequency
+
+    def run(self, pairs: Iterable[tuple[int, int]]) -> None:
+        c = self.columns
+        names, born, place, hangul, hangul_of = c.names, c.born, c.place, c.hangul, c.hangul_of
+        groups, borns, places = len(c.name_of), len(c.born_of), len(c.place_of)
+        name_seen: dict[int, int] = {}
+        born_seen: dict[int, int] = {}
+        place_seen: dict[int, int] = {}
+        hopeless_seen: dict[int, bool] = {}
+        name_codes: dict[tuple[str, str], int] = {}
+        name_values: list[tuple[str, float | None]] = []
+        combined: dict[int, int] = {}
+        plausible_ids: list[bool] = []
+        kept_ids: list[bool] = []
+        plausible, ids, kept, level_sets, keep = self.plausible, self.ids, self.kept, self.level_sets, self.keep
+        born_levels, place_levels = self._born_levels, self._place_levels
+        for i, j in pairs:
+            key = born[i] * borns + born[j]
+            when = born_seen.get(key)
+            if when is None:
+                value = dates.compare(c.born_of[born[i]], c.born_of[born[j]]).value
+                when = born_seen[key] = born_levels.setdefault(value, len(born_levels))
+            key = place[i] * places + place[j]
+            where = place_seen.get(key)
+            if where is None:
+                (sex_a, province_a, county_a), (sex_b, province_b, county_b) = (
+                    c.place_of[place[i]],
+                    c.place_of[place[j]],
+                )
+                presence = (_presence(sex_a, sex_b), _presence(province_a, province_b), _presence(county_a, county_b))
+                where = place_seen[key] = place_levels.setdefault(presence, len(place_levels))
+            ha, hb = hangul[i], hangul[j]
+            script = 0 if not ha or not hb else 1 if ha == hb or not hangul_of[ha].isdisjoint(hangul_of[hb]) else 2
+            # Fewer than 64 birth date levels and places' presence levels: one int keys them.
+            partial = (when * 64 + where) * 4 + script
+            if keep is not None:
+                hopeless = hopeless_seen.get(partial)
+                if hopeless is None:
+                    hopeless = hopeless_seen[partial] = self._hopeless(keep, when, where, script)
+                if hopeless:
+                    continue
+            gi, gj = names[i], names[j]
+            key = gi * groups + gj if gi <= gj else gj * groups + gi
+            name = name_seen.get(key)
+            if name is None:
+                level, shared = name_level(c.name_of[gi], c.name_of[gj])
+                share = c.shares.get(shared) if shared else None
+                frequency = frequency_level(level, share) if share is not None else ""
+                name = name_codes.get((level, frequency))
+                if name is None:
+                    name = name_codes[level, frequency] = len(name_values)
+                    name_values.append((level, share))
+                name_seen[key] = name
+            key = name * 65536 + partial
+            level_id = combined.get(key)
+            if level_id is None:
+                level_id = combined[key] = len(level_sets)
+                level_sets.append(self._level_set(*name_values[name], when, where, script))
+                plausible_ids.append(_plausible(level_sets[-1]))
+                kept_ids.append(keep is None or keep(level_sets[-1]))
+            if plausible_ids[level_id]:
+                plausible[i] += 1
+                plausible[j] += 1
+            if keep is None:
+                ids.append(level_id)
+            elif kept_ids[level_id]:
+                kept.append((i, j, level_id))
+
+    def _level_set(self, name: str, share: float | None, when: int, where: int, script: int) -> tuple[str, ...]:
+        # The codes were handed out in order, so a code is its level's position.
+        born = list(self._born_levels)[when]
+        sex, province, county = list(self._place_levels)[where]
+        level_set = _level_set(name, born, sex, province, county, _HANGUL_LEVELS[script])
+        return level_set if share is None else with_frequency(level_set, share)
+
+    def _hopeless(self, keep: Callable[[tuple[str, ...]], bool], when: int, where: int, script: int) -> bool:
+        """Whether no name level, at no frequency in this list, would keep the pair or make it a
+        plausible namesake."""
+        if self._names_possible is None:
+            possible: dict[tuple[str, str], float | None] = {}
+            values = set(self.columns.shares.values())
+            for name in NAME_LEVELS:
+                possible[name, ""] = None
+                for value in values:
+                    possible.setdefault((name, frequency_level(name, value)), value)
+            self._names_possible = [(name, share) for (name, _), share in possible.items()]
+        for name, share in self._names_possible:
+            level_set = self._level_set(name, share, when, where, script)
+            if keep(level_set) or _plausible(level_set):
+                return False
+        return True
+
+
+# What forked workers read: set just before the fork, read by the children, never pickled.
+_PREPARED: list[Prepared] | None = None
+_TO_READ: list[tuple[str, str, bool]] | None = None
+_SHARED: tuple[_Columns, _Blocks, Model, float] | None = None
 PARALLEL_MINIMUM = 200_000  # fewer pairs than this are compared faster than a worker starts
 
 
-def _compare_range(start: int, stop: int) -> tuple[list[tuple[str, ...]], array[int], array[int]]:
-    """The levels of pairs[start:stop]: each distinct set of levels once, an id per pair, and
-    per record how many of its pairs are plausible namesakes."""
+def _could_pass(model: Model, threshold: float) -> Callable[[tuple[str, ...]], bool]:
+    def could_pass(level_set: tuple[str, ...]) -> bool:
+        return any(score(model, (*level_set, rivals)) >= threshold for rivals in _RIVALS)
+
+    return could_pass
+
+
+def _compare_part(part: int, parts: int) -> tuple[list[tuple[str, ...]], array[int], list[tuple[int, int, int]]]:
+    """This part's pairs (by their first record) that could reach the threshold, with their
+    levels, and per record how many of its pairs are plausible namesakes."""
     assert _SHARED is not None
-    prepared, pairs, shares, groups = _SHARED
-    compared: dict[tuple[int, int], tuple[str, str]] = {}
-    interned: dict[tuple[str, ...], int] = {}
-    with_frequency_cache: dict[tuple[tuple[str, ...], str], tuple[str, ...]] = {}
-    plausible_ids: set[int] = set()
-    ids = array("i")
-    plausible = array("i", bytes(4 * len(prepared)))
-    for k in range(start, stop):
-        i, j = pairs[k]
-        a, b = prepared[i], prepared[j]
-        gi, gj = groups[i], groups[j]
-        key = (gi, gj) if gi <= gj else (gj, gi)
-        found = compared.get(key)
-        if found is None:
-            found = compared[key] = name_level(a, b)
-        name, shared = found
-        level_set = _levels(name, a, b)
-        if shared and shared in shares:
-            frequency = frequency_level(name, shares[shared])
-            extended = with_frequency_cache.get((level_set, frequency))
-            if extended is None:
-                extended = with_frequency_cache[level_set, frequency] = with_frequency(level_set, shares[shared])
-            level_set = extended
-        level_id = interned.get(level_set)
-        if level_id is None:
-            level_id = interned[level_set] = len(interned)
-            if _plausible(level_set):
-                plausible_ids.add(level_id)
-        if level_id in plausible_ids:
-            plausible[i] += 1
-            plausible[j] += 1
-        ids.append(level_id)
-    return list(interned), ids, plausible
-
-
-def _compare_all(
-    prepared: list[Prepared], pairs: list[tuple[int, int]], workers: int
-) -> tuple[list[tuple[str, ...]], array[int], array[int]]:
-    """Every pair's levels, in halves on two processes where the list is large and fork exists
-    (the children inherit the prepared records instead of receiving them pickled)."""
-    global _SHARED
-    group_of: dict[tuple[frozenset[Reading], frozenset[Reading]], int] = {}
-    groups = [group_of.setdefault((p.readings, p.pinyin), len(group_of)) for p in prepared]
-    _SHARED = (prepared, pairs, name_shares(prepared), groups)
-    try:
-        if workers > 1 and len(pairs) >= PARALLEL_MINIMUM and "fork" in multiprocessing.get_all_start_methods():
-            step = -(-len(pairs) // workers)
-            bounds = [(k, min(k + step, len(pairs))) for k in range(0, len(pairs), step)]
-            with multiprocessing.get_context("fork").Pool(len(bounds)) as pool:
-                parts = pool.starmap(_compare_range, bounds)
-        else:
-            parts = [_compare_range(0, len(pairs))]
-    finally:
-        _SHARED = None
-    level_sets: dict[tuple[str, ...], int] = {}
-    ids = array("i")
-    plausible = array("i", bytes(4 * len(prepared)))
-    for part_sets, part_ids, part_plausible in parts:
-        mapping = [level_sets.setdefault(ls, len(level_sets)) for ls in part_sets]
-        ids.extend(mapping[k] for k in part_ids)
-        plausible = array("i", map(operator.add, plausible, part_plausible))
-    return list(level_sets), ids, plausible
+    columns, blocks, model, threshold = _SHARED
+    comparison = _Comparison(columns, _could_pass(model, threshold))
+    size = columns.size
+    comparison.run(map(divmod, _spelled_out(blocks, size, part, parts), itertools.repeat(size)))
+    return comparison.level_sets, comparison.plausible, comparison.kept
 
 
 def _rivals(plausible: array[int], i: int, j: int, own: bool) -> int:
@@ -483,14 +707,14 @@ _RIVALS = tuple(rivals_level(count) for count in range(3))
 
 def evidence(prepared: list[Prepared], pairs: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int, tuple[str, ...]]]:
     """The levels of each candidate pair, with the frequency of a shared name and the number of
-    rival namesakes. Names are compared once per pair of distinct name sets (they repeat across a
-    large list), and each distinct set of levels is kept once."""
+    rival namesakes."""
     pairs = list(pairs)
-    level_sets, ids, plausible = _compare_all(prepared, pairs, workers=1)
-    own = [_plausible(ls) for ls in level_sets]
-    for (i, j), level_id in zip(pairs, ids, strict=True):
-        rivals = _RIVALS[_rivals(plausible, i, j, own[level_id])]
-        yield i, j, (*level_sets[level_id], rivals)
+    comparison = _Comparison(_columns(prepared))
+    comparison.run(pairs)
+    own = [_plausible(ls) for ls in comparison.level_sets]
+    for (i, j), level_id in zip(pairs, comparison.ids, strict=True):
+        rivals = _RIVALS[_rivals(comparison.plausible, i, j, own[level_id])]
+        yield i, j, (*comparison.level_sets[level_id], rivals)
 
 
 def scan(
@@ -501,36 +725,74 @@ def scan(
     workers: int = 2,
 ) -> Iterator[Pair]:
     """Every candidate pair scoring at or above the threshold, each pair once (a before b in input)."""
+    global _PREPARED, _SHARED
     with bulk():
-        prepared = [prepare(r) for r in records]
-        pairs = list(candidate_pairs(prepared, stats))
-        level_sets, ids, plausible = _compare_all(prepared, pairs, workers)
+        fork = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+        prepared = _prepare_all(records, fork and len(records) >= PARALLEL_MINIMUM)
+        if fork and len(prepared) >= PARALLEL_MINIMUM:
+            # The codes are made on the other core while this one builds the blocks.
+            _PREPARED = prepared
+            try:
+                with multiprocessing.get_context("fork").Pool(1) as pool:
+                    coding = pool.apply_async(_codes_shared)
+                    blocks = _blocks(prepared, stats if stats is not None else BlockStats())
+                    columns = _columns(prepared, coding.get())
+            finally:
+                _PREPARED = None
+        else:
+            blocks = _blocks(prepared, stats if stats is not None else BlockStats())
+            columns = _columns(prepared)
+        del prepared  # the workers read the columns; the fewer objects a fork shares, the fewer it copies
+        _SHARED = (columns, blocks, model, threshold)
+        try:
+            if fork and blocks.pairs_at_most >= PARALLEL_MINIMUM:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    parts = pool.starmap(_compare_part, [(part, workers) for part in range(workers)])
+            else:
+                parts = [_compare_part(0, 1)]
+        finally:
+            _SHARED = None
+        del blocks, columns
+        level_ids: dict[tuple[str, ...], int] = {}
+        plausible = array("i", bytes(4 * len(records)))
+        kept: list[tuple[int, int, int]] = []
+        for part_sets, part_plausible, part_kept in parts:
+            mapping = [level_ids.setdefault(level_set, len(level_ids)) for level_set in part_sets]
+            kept.extend((i, j, mapping[level_id]) for i, j, level_id in part_kept)
+            plausible = array("i", map(operator.add, plausible, part_plausible))
+        del parts
+        level_sets = list(level_ids)
         own = [_plausible(ls) for ls in level_sets]
         scores: dict[tuple[int, int], float] = {}
         flagged: list[tuple[int, int, float, tuple[str, ...]]] = []
-        for (i, j), level_id in zip(pairs, ids, strict=True):
+        for i, j, level_id in kept:
             rivals = _rivals(plausible, i, j, own[level_id])
             probability = scores.get((level_id, rivals))
             if probability is None:
                 probability = scores[level_id, rivals] = score(model, (*level_sets[level_id], _RIVALS[rivals]))
             if probability >= threshold:
                 flagged.append((i, j, probability, (*level_sets[level_id], _RIVALS[rivals])))
-        del pairs, ids
+        del kept
     flagged.sort()
     for i, j, probability, level_set in flagged:
-        yield Pair(prepared[i].record_id, prepared[j].record_id, round(probability, 4), level_set)
+        yield Pair(records[i].record_id, records[j].record_id, round(probability, 4), level_set)
 
 
 @contextmanager
 def bulk() -> Iterator[None]:
     """The cyclic garbage collector off while millions of small objects are made and kept: it
-    would walk them all again and again for no garbage (they form no cycles)."""
+    would walk them all again and again for no garbage (they form no cycles). What is still alive
+    after (the caches of names read, the caller's records) is frozen out of later collections,
+    which would otherwise walk it all once more, for seconds, at the first allocations after.
+    Frozen objects are never collected: this is for batch commands (`asylon duplicates scan`,
+    the training), which exit when done, never for a long-lived server process."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
             gc.enable()
 
 
