@@ -50,8 +50,10 @@ def case_search(user: User, query: str = "", state: str = "") -> QuerySet[Case]:
         # Each way of finding a case is its own indexed subquery: joined in one query, every
         # case would be joined to every member, document and name key before the filter.
         members = CaseMember.objects.values_list("case_id", flat=True)
-        found = Case.objects.filter(number__iexact=query).values_list("pk", flat=True).union(
-            members.filter(person__documents__number__iexact=query)
+        found = (
+            Case.objects.filter(number__iexact=query)
+            .values_list("pk", flat=True)
+            .union(members.filter(person__documents__number__iexact=query))
         )
         if key:
             # Names are encrypted: the typed text is matched through its blind index only.

@@ -6,36 +6,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0003_sealed_records"),
+        ('cases', '0003_sealed_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="CaseRead",
+            name='CaseRead',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("purpose", models.CharField(max_length=60)),
-                ("at", models.DateTimeField()),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="reads", to="cases.case"
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('purpose', models.CharField(max_length=60)),
+                ('at', models.DateTimeField()),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reads', to='cases.case')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "indexes": [
-                    models.Index(fields=["user", "at"], name="cases_caser_user_id_7ae123_idx"),
-                    models.Index(fields=["case", "at"], name="cases_caser_case_id_6fcb05_idx"),
-                ],
+                'indexes': [models.Index(fields=['user', 'at'], name='cases_caser_user_id_7ae123_idx'), models.Index(fields=['case', 'at'], name='cases_caser_case_id_6fcb05_idx')],
             },
         ),
     ]

@@ -7,122 +7,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0004_case_reads"),
+        ('cases', '0004_case_reads'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="EmergencyAccess",
+            name='EmergencyAccess',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ("office", models.CharField(default="main", max_length=40)),
-                ("reason_sealed", models.TextField(default="")),
-                ("opened_at", models.DateTimeField()),
-                ("expires_at", models.DateTimeField()),
-                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "finding",
-                    models.CharField(
-                        blank=True,
-                        choices=[("justified", "Justified"), ("not_justified", "Not Justified")],
-                        max_length=20,
-                    ),
-                ),
-                ("review_note_sealed", models.TextField(blank=True)),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="emergency_accesses", to="cases.case"
-                    ),
-                ),
-                (
-                    "reviewed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="emergency_accesses",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('office', models.CharField(default='main', max_length=40)),
+                ('reason_sealed', models.TextField(default='')),
+                ('opened_at', models.DateTimeField()),
+                ('expires_at', models.DateTimeField()),
+                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
+                ('finding', models.CharField(blank=True, choices=[('justified', 'Justified'), ('not_justified', 'Not Justified')], max_length=20)),
+                ('review_note_sealed', models.TextField(blank=True)),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='emergency_accesses', to='cases.case')),
+                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='emergency_accesses', to=settings.AUTH_USER_MODEL)),
             ],
         ),
         migrations.AddField(
-            model_name="caseread",
-            name="emergency",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="reads",
-                to="cases.emergencyaccess",
-            ),
+            model_name='caseread',
+            name='emergency',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reads', to='cases.emergencyaccess'),
         ),
         migrations.CreateModel(
-            name="CaseAssignment",
+            name='CaseAssignment',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("assigned_at", models.DateTimeField()),
-                ("ended_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "assigned_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="assignments", to="cases.case"
-                    ),
-                ),
-                (
-                    "ended_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="case_assignments",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('assigned_at', models.DateTimeField()),
+                ('ended_at', models.DateTimeField(blank=True, null=True)),
+                ('assigned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='cases.case')),
+                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_assignments', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "indexes": [models.Index(fields=["user", "ended_at"], name="cases_casea_user_id_cd931c_idx")],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("ended_at__isnull", True)),
-                        fields=("case", "user"),
-                        name="one_open_assignment",
-                    )
-                ],
+                'indexes': [models.Index(fields=['user', 'ended_at'], name='cases_casea_user_id_cd931c_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('case', 'user'), name='one_open_assignment')],
             },
         ),
         migrations.AddIndex(
-            model_name="emergencyaccess",
-            index=models.Index(fields=["user", "expires_at"], name="cases_emerg_user_id_383a87_idx"),
+            model_name='emergencyaccess',
+            index=models.Index(fields=['user', 'expires_at'], name='cases_emerg_user_id_383a87_idx'),
         ),
         migrations.AddIndex(
-            model_name="emergencyaccess",
-            index=models.Index(fields=["reviewed_at"], name="cases_emerg_reviewe_6911b4_idx"),
+            model_name='emergencyaccess',
+            index=models.Index(fields=['reviewed_at'], name='cases_emerg_reviewe_6911b4_idx'),
         ),
     ]

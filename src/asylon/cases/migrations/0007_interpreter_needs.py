@@ -4,24 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0006_events_reseal_only"),
+        ('cases', '0006_events_reseal_only'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="casemember",
-            name="interpreter_gender",
+            model_name='casemember',
+            name='interpreter_gender',
             field=models.CharField(blank=True, max_length=1),
         ),
         migrations.AddField(
-            model_name="casemember",
-            name="interpreter_language",
+            model_name='casemember',
+            name='interpreter_language',
             field=models.CharField(blank=True, max_length=20),
         ),
         migrations.AddField(
-            model_name="casemember",
-            name="interviewer_gender",
+            model_name='casemember',
+            name='interviewer_gender',
             field=models.CharField(blank=True, max_length=1),
         ),
     ]
