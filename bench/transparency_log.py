@@ -54,6 +54,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from benchdb import postgres_url
+
 SAMPLES = 2_000  # random proofs per path
 SINGLE = 2_000  # entries appended one per transaction
 BATCH, BATCHES = 1_000, 10  # entries per transaction, transactions
@@ -190,10 +192,6 @@ def memory_figures(n: int) -> None:
 # ----------------------------------------------------------------------------------------
 # Our log in a database: one worker process per database, since Django reads
 # DATABASE_URL once.
-
-
-def postgres_url(database: str) -> str:
-    return os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/") + "/" + database
 
 
 def django_setup() -> None:
