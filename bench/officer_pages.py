@@ -96,14 +96,17 @@ class CaseBlueprint:
 def copy_cases(blueprints: list[CaseBlueprint], count: int, rng: random.Random) -> None:
     """`count` new cases, each a copy of a random demo case, written in chunks, one transaction each."""
     from django.db import transaction
+    from django.utils import timezone
     from tqdm import tqdm
 
     from asylon.cases.models import Case, CaseMember
     from asylon.dataprotection import runtime
     from asylon.dataprotection.blind import blind_index
     from asylon.documents.models import Document
+    from asylon.documents.services import documents_due_refresh
     from asylon.people.models import DetentionEpisode, Name, NameKey, Person
 
+    today = timezone.localdate()
     written = 0
     with tqdm(total=count, desc="Copying cases", unit="case") as bar:
         while written < count:
@@ -158,6 +161,7 @@ def copy_cases(blueprints: list[CaseBlueprint], count: int, rng: random.Random) 
                 )
                 for model, made in rows.items():
                     model.objects.bulk_create(made)
+                documents_due_refresh([p.pk for p in persons], today)
             written += len(chosen)
             bar.update(len(chosen))
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from asylon.cases.models import Alert, Case, Interview
 from asylon.documents.models import Document
+from asylon.documents.services import documents_renew_due
 from asylon.front import queues
 from asylon.people.models import DetentionEpisode
 from asylon.procedure.case import State, available_steps
@@ -236,26 +238,51 @@ def test_refused_removals_are_listed_with_every_reason(staff, browser_for):
     )
 
 
-def test_documents_due_for_renewal_are_listed_for_the_documentation_desk(staff, browser_for):
+def _on(monkeypatch, day):
+    """The officers' clock moved to `day`, nothing written since."""
+    monkeypatch.setattr(timezone, "now", lambda: datetime.combine(day, NOW.timetz()))
+
+
+def test_documents_due_for_renewal_are_listed_for_the_documentation_desk(staff, browser_for, monkeypatch):
     case = walk_to(staff, open_case(staff), State.REGISTERED)
     document = Document.objects.get(case=case)
-    Document.objects.filter(pk=document.pk).update(valid_until=NOW.date() + timedelta(days=10))
+    queue = reverse("front:queue", args=["documents"])
+    assert browser_for(staff.documentation).get(queue).context["rows"] == []
 
-    response = browser_for(staff.documentation).get(reverse("front:queue", args=["documents"]))
-
+    # Twenty days before the certificate runs out, the day it does, and the day after.
+    _on(monkeypatch, document.valid_until - timedelta(days=20))
+    response = browser_for(staff.documentation).get(queue)
     [row] = response.context["rows"]
     assert (row.case_number, row.document.pk) == (case.number, document.pk)
     assert counts_of(response)["documents"] == 1
+    _on(monkeypatch, document.valid_until)
+    [row] = browser_for(staff.documentation).get(queue).context["rows"]
+    assert row.document.pk == document.pk
 
 
-def test_a_person_without_the_document_they_need_is_listed_to_issue(staff, browser_for):
+def test_a_person_without_the_document_they_need_is_listed_to_issue(staff, browser_for, monkeypatch):
     case = walk_to(staff, open_case(staff), State.REGISTERED)
-    Document.objects.filter(case=case).update(revoked_on=T0.date())
+    document = Document.objects.get(case=case)
 
+    # The renewal run did not come: the day after the certificate ran out, one is to issue.
+    _on(monkeypatch, document.valid_until + timedelta(days=1))
     response = browser_for(staff.documentation).get(reverse("front:queue", args=["documents"]))
 
     [row] = response.context["rows"]
     assert row.document is None and row.due == "temporary_certificate"
+
+
+def test_a_renewal_leaves_the_queue_once_issued(staff, browser_for, monkeypatch):
+    case = walk_to(staff, open_case(staff), State.REGISTERED)
+    document = Document.objects.get(case=case)
+    day = document.valid_until - timedelta(days=5)
+    _on(monkeypatch, day)
+    queue = reverse("front:queue", args=["documents"])
+    assert len(browser_for(staff.documentation).get(queue).context["rows"]) == 1
+
+    assert documents_renew_due(today=day) == 1
+
+    assert browser_for(staff.documentation).get(queue).context["rows"] == []
 
 
 def test_a_queue_page_reads_in_a_fixed_number_of_queries(staff, browser_for, django_assert_max_num_queries):

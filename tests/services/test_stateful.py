@@ -26,7 +26,9 @@ from asylon.cases import services
 from asylon.cases.models import Case, Event
 from asylon.documents import services as document_services
 from asylon.documents.models import Document
+from asylon.people.models import Person
 from asylon.procedure import case as p
+from asylon.procedure.documents import documents_due
 from asylon.procedure.refusals import Refused
 from asylon.procedure.roles import Role
 from asylon.safeguards import services as safeguards
@@ -222,6 +224,24 @@ class ServicesMachine(RuleBasedStateMachine):
                     person_id=member.person_id, revoked_on__isnull=True, valid_from__lte=today, valid_until__gte=today
                 )
                 assert valid.exists(), (case.number, case.state, today)
+
+    @invariant()
+    def the_documents_due_are_the_cores_on_any_coming_day(self) -> None:
+        """The stored periods the documentation queue reads say what the core says, today and
+        on the days ahead that no step will touch (windows opening, documents running out)."""
+        for person in Person.objects.filter(memberships__isnull=False).distinct():
+            cases = services.domain_cases_of(person)
+            held = tuple(d.to_domain() for d in person.documents.all())
+            periods = list(person.documents_due.all())
+            for ahead in (0, 1, 29, 31, 150, 181, 400, 800):
+                day = self.now.date() + timedelta(days=ahead)
+                stored = {
+                    (d.type, d.document_id)
+                    for d in periods
+                    if d.due_from <= day and (d.due_until is None or day <= d.due_until)
+                }
+                core = {(d.type.value, d.document.id if d.document else None) for d in documents_due(cases, held, day)}
+                assert stored == core, (person.pk, day)
 
     @invariant()
     def events_are_only_appended(self) -> None:

@@ -43,3 +43,29 @@ class Document(models.Model):
             valid_until=self.valid_until,
             revoked=self.revoked_on is not None,
         )
+
+
+class DocumentDue(models.Model):
+    """A period in which the core's `documents_due` names this for the person (`due_periods`).
+
+    Kept so that the documentation desk's queue is one indexed query at any size: what a
+    person is due moves with their cases and documents, which rewrite these rows in the same
+    transaction (`documents_due_refresh`), and with the date, which the periods already hold.
+    """
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="documents_due")
+    # The person's latest case: the queue lists the row under it and shows it to whoever reads it.
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    type = models.CharField(
+        max_length=40, choices=[(t.value, t.value.replace("_", " ")) for t in procedure.DocumentType]
+    )
+    # The document to renew; none for a first issue.
+    document = models.ForeignKey(Document, null=True, on_delete=models.CASCADE, related_name="+")
+    due_from = models.DateField()
+    due_until = models.DateField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["due_from", "due_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.type} from {self.due_from}"

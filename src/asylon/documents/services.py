@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time
 
 from django.db import transaction
@@ -10,7 +12,7 @@ from tqdm import tqdm
 
 from asylon.accounts.models import User
 from asylon.documents.credential import status_index_draw
-from asylon.documents.models import Document
+from asylon.documents.models import Document, DocumentDue
 from asylon.people.models import Person
 from asylon.procedure import documents as procedure
 from asylon.procedure.refusals import Code, Refusal, Refused
@@ -62,7 +64,39 @@ def document_create(
         status_index=status_index_draw(),
     )
     document_log(document, action="issued", actor_id=user.pk if user else None, at=at)
+    documents_due_refresh([person.pk], at.date())
     return document
+
+
+def documents_due_refresh(person_ids: Collection[int], since: date) -> None:
+    """Within the caller's transaction: rewrite what these persons are due from `since` on, as
+    the core's `due_periods` says for their cases and documents as they now stand. Called by
+    every change to either, so that the documentation queue reads the core's answer."""
+    from asylon.cases.models import CaseMember
+
+    cases = defaultdict(list)
+    latest_first = CaseMember.objects.filter(person_id__in=person_ids).order_by("-case__opened_at", "-case_id")
+    for member in latest_first.select_related("case"):
+        cases[member.person_id].append(member.case)
+    held = defaultdict(list)
+    for document in Document.objects.filter(person_id__in=person_ids):
+        held[document.person_id].append(document.to_domain())
+    DocumentDue.objects.filter(person_id__in=person_ids).delete()
+    DocumentDue.objects.bulk_create(
+        DocumentDue(
+            person_id=person_id,
+            case_id=cases[person_id][0].pk,
+            type=period.due.type,
+            document_id=period.due.document.id if period.due.document else None,
+            due_from=period.start,
+            due_until=period.end,
+        )
+        for person_id in person_ids
+        if cases[person_id]
+        for period in procedure.due_periods(
+            tuple(c.to_domain() for c in cases[person_id]), tuple(held[person_id]), since
+        )
+    )
 
 
 def documents_issue_due(*, case: object, user: User | None, at: datetime) -> list[Document]:
@@ -70,12 +104,15 @@ def documents_issue_due(*, case: object, user: User | None, at: datetime) -> lis
     from asylon.cases.services import case_persons, domain_cases_of
 
     issued = []
-    for person in case_persons(case):  # type: ignore[arg-type]
+    persons = case_persons(case)  # type: ignore[arg-type]
+    for person in persons:
         due = procedure.documents_to_issue(domain_cases_of(person), _held(person), at.date())
         for document_type in due:
             issued.append(
                 document_create(person=person, case_id=case.pk, document_type=document_type, user=user, at=at)
             )  # type: ignore[attr-defined]
+    # The step moved the case: what its persons are due next moves with it.
+    documents_due_refresh([p.pk for p in persons], at.date())
     return issued
 
 
@@ -125,6 +162,7 @@ def _revoke(document: Document, person: Person, *, user: User, reason: str, at: 
     document.revoked_reason = reason
     document.save(update_fields=["revoked_on", "revoked_reason"])
     document_log(document, action="revoked", actor_id=user.pk, at=at)
+    documents_due_refresh([person.pk], at.date())
 
 
 @transaction.atomic

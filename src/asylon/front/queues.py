@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Case as Conditional
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +27,7 @@ from asylon.cases.access import cases_for_user, readable_by
 from asylon.cases.models import Alert, Case, CaseMember, Interview
 from asylon.cases.selectors import alerts_for_user
 from asylon.cases.services import DETENTION_REVIEWERS, INTAKE_ROLES
-from asylon.documents.models import Document
+from asylon.documents.models import Document, DocumentDue
 from asylon.people.models import DetentionEpisode, Name
 from asylon.procedure import case as procedure
 from asylon.procedure import detention
@@ -163,7 +163,7 @@ def counts(user: User, queues: list[Queue], today: date) -> dict[str, int]:
         if q.kind == "alerts":
             found[q.key] = alerts_waiting(user).count()
         elif q.kind == "documents":
-            found[q.key] = len(documents_due(user, today))
+            found[q.key] = documents_due(user, today).count()
         elif q.kind == "detention":
             found[q.key] = detentions_due(user, today).count()
         elif q.kind == "removals":
@@ -329,97 +329,39 @@ def removals_requested(user: User, filters: Filters) -> QuerySet[Removal]:
 class DocumentRow:
     """A document the core says is due: a renewal of `document`, or a first issue of `due`."""
 
-    person_id: int
     names: list[Name]
     case_id: int
     case_number: str
     due: document_rules.DocumentType
     document: Document | None = None
-    until: date | None = None
-    sort_key: tuple[Any, ...] = field(default=(), compare=False)
 
 
-def documents_due(user: User, today: date) -> list[DocumentRow]:
-    """What the documentation desk must issue or renew, decided by the core per person.
-
-    The query narrows the people to those who might be due: documents expiring within the
-    renewal window, and people of cases that need a document who hold no valid one. Each of
-    them is then judged by `renewals_due` and `documents_to_issue`; the page holds every
-    row it lists in memory, so the narrowing keeps the list to the work of the coming weeks.
-    """
-    visible = cases_for_user(user)
-    valid_today = Document.objects.filter(
-        person=OuterRef("person"), revoked_on__isnull=True, valid_from__lte=today, valid_until__gte=today
+def documents_due(user: User, today: date) -> QuerySet[DocumentDue]:
+    """What the documentation desk must issue or renew today, first issues first, then
+    renewals by the day their document runs out. The core's answer for each person is kept
+    as periods (`DocumentDue`, rewritten with every change to their cases or documents), so
+    the queue is one indexed query at any size, listed under the person's latest case."""
+    return (
+        DocumentDue.objects.filter(readable_by(user, case="case__"), due_from__lte=today)
+        .filter(Q(due_until__isnull=True) | Q(due_until__gte=today))
+        .select_related("case", "document")
+        .order_by(F("document__valid_until").asc(nulls_first=True), "case__number", "pk")
     )
-    expiring = Document.objects.filter(
-        case__in=visible,
-        revoked_on__isnull=True,
-        valid_from__lte=today,
-        valid_until__gte=today,
-        valid_until__lte=today + document_rules.RENEWAL_WINDOW,
-    ).values("person_id")
-    needing = CaseMember.objects.filter(
-        case__in=visible, case__state__in=procedure.DOCUMENTED | {procedure.State.FINAL}
-    )
-    status_type = Conditional(
-        *(When(case__final_outcome=o, then=Value(t.value)) for o, t in document_rules.STATUS_DOCUMENT.items()),
-        default=Value(""),
-    )
-    unprovided = (
-        needing.annotate(status_type=status_type)
-        .filter(
-            Q(~Exists(valid_today), case__state__in=procedure.DOCUMENTED)
-            | Q(~Exists(valid_today.filter(type=OuterRef("status_type"))), ~Q(status_type=""))
-        )
-        .values("person_id")
-    )
-    members = (
-        CaseMember.objects.filter(case__in=visible)
-        .filter(Q(person_id__in=expiring) | Q(person_id__in=unprovided))
-        .select_related("case")
-        .prefetch_related("person__documents", "person__memberships__case")
-        .order_by("person_id", "-case__opened_at")
-    )
-    rows: list[DocumentRow] = []
-    seen: set[int] = set()
-    for member in members:
-        person = member.person
-        if person.pk in seen:
-            continue
-        seen.add(person.pk)
-        cases = tuple(m.case.to_domain() for m in person.memberships.all())
-        documents = list(person.documents.all())
-        held = tuple(d.to_domain() for d in documents)
-        common = {
-            "person_id": person.pk,
-            "names": [],  # for the rows shown only: `documents_named`
-            "case_id": member.case_id,
-            "case_number": member.case.number,
-        }
-        by_id = {d.pk: d for d in documents}
-        renewing = set()
-        for due in document_rules.renewals_due(cases, held, today):
-            document = by_id[due.id]
-            renewing.add(due.type)
-            rows.append(
-                DocumentRow(
-                    **common,
-                    due=due.type,
-                    document=document,
-                    until=document.valid_until,
-                    sort_key=(0, document.valid_until),
-                )
-            )
-        for kind in document_rules.documents_to_issue(cases, held, today):
-            if kind not in renewing:  # a renewal is listed once, beside the document it renews
-                rows.append(DocumentRow(**common, due=kind, sort_key=(-1, today)))
-    return sorted(rows, key=lambda r: (r.sort_key, r.case_number))
 
 
-def documents_named(rows: list[DocumentRow]) -> list[DocumentRow]:
-    """The rows with every name of their person, the primary one first: read for the page
-    shown, not for every person the queue weighed."""
+def documents_named(dues: Iterable[DocumentDue]) -> list[DocumentRow]:
+    """The rows of the page shown, with every name of their person, the primary one first."""
+    dues = list(dues)
     names: defaultdict[int, list[Name]] = defaultdict(list)
-    for name in Name.objects.filter(person_id__in={r.person_id for r in rows}).order_by("-is_primary", "pk"):
+    for name in Name.objects.filter(person_id__in={d.person_id for d in dues}).order_by("-is_primary", "pk"):
         names[name.person_id].append(name)
-    return [replace(row, names=names[row.person_id]) for row in rows]
+    return [
+        DocumentRow(
+            names=names[d.person_id],
+            case_id=d.case_id,
+            case_number=d.case.number,
+            due=document_rules.DocumentType(d.type),
+            document=d.document,
+        )
+        for d in dues
+    ]

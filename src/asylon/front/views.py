@@ -144,7 +144,7 @@ def _queue_list(request: HttpRequest, queue: queues.Queue, now: Any, today: date
     elif queue.kind == "removals":
         rows = [(r, [_(SENTENCES[Code(c)]) for c in r.refusal_codes if c in set(Code)]) for r in page]
     elif queue.kind == "documents":
-        rows = queues.documents_named(list(page))
+        rows = queues.documents_named(page)
     else:
         rows = list(page)
     return {

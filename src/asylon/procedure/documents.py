@@ -132,3 +132,51 @@ def documents_to_issue(cases: tuple[Case, ...], held: tuple[Document, ...], toda
             if document.type not in due and due_for_renewal(document, held, today):
                 due.append(document.type)
     return due
+
+
+@dataclass(frozen=True)
+class Due:
+    """One line of the documentation desk's work: the renewal of `document`, or a first issue
+    of `type` when `document` is None."""
+
+    type: DocumentType
+    document: Document | None = None
+
+
+def documents_due(cases: tuple[Case, ...], held: tuple[Document, ...], today: date) -> list[Due]:
+    """What the person is due today: each renewal beside the document it renews, then every
+    other document to issue. A renewal that `documents_to_issue` also names is listed once."""
+    renewals = renewals_due(cases, held, today)
+    renewing = {d.type for d in renewals}
+    due = [Due(d.type, d) for d in renewals]
+    due += [Due(t) for t in documents_to_issue(cases, held, today) if t not in renewing]
+    return due
+
+
+@dataclass(frozen=True)
+class DuePeriod:
+    """`due` holds on every day from `start` to `end` (None: until the cases or documents change)."""
+
+    due: Due
+    start: date
+    end: date | None
+
+
+def due_periods(cases: tuple[Case, ...], held: tuple[Document, ...], since: date) -> list[DuePeriod]:
+    """`documents_due` on every day from `since` on, while the cases and documents stay as they
+    are. Only time moves its answer, and only on the days a document becomes valid, enters its
+    renewal window or has expired, so the core is asked on those days alone; a store of these
+    periods answers "what is due today" with one query instead of the core per person."""
+    turns = {since}
+    for d in held:
+        turns |= {d.valid_from, d.valid_until - RENEWAL_WINDOW, d.valid_until + timedelta(days=1)}
+    periods = []
+    started: dict[Due, date] = {}
+    for day in sorted(t for t in turns if t >= since):
+        now = documents_due(cases, held, day)
+        for due in [d for d in started if d not in now]:
+            periods.append(DuePeriod(due, started.pop(due), day - timedelta(days=1)))
+        for due in now:
+            started.setdefault(due, day)
+    periods += [DuePeriod(due, start, None) for due, start in started.items()]
+    return periods
