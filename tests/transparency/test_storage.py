@@ -107,6 +107,41 @@ def test_proofs_and_roots_read_from_the_tiles_are_the_trees_at_every_size():
         storage.inclusion_hashes(0, 601)
 
 
+@pytest.mark.django_db
+def test_a_proof_over_a_deleted_tile_names_the_hash_it_lacks():
+    append(bodies(600))
+    assert storage.inclusion_hashes(300, 600)
+    LogTile.objects.filter(level=0, index=1).delete()
+    with pytest.raises(storage.HashMissing, match="no stored hash at level 0, index 301"):
+        storage.inclusion_hashes(300, 600)
+    # The straddling sibling of entry 3 in the tree of 600 is folded from tile 0/2's hashes.
+    LogTile.objects.filter(level=0, index=2).update(hashes=b"", folded=b"")
+    with pytest.raises(storage.HashMissing, match="no stored hash at level 6, index 8"):
+        storage.consistency_hashes(256, 600)
+
+
+@pytest.mark.django_db
+def test_hashes_known_in_the_process_stand_in_for_their_tiles():
+    entries = bodies(70_000)
+    append(entries)
+    tree = MerkleTree(MemoryHashStore())
+    tree.append_many(entries)
+    known = {
+        node: value
+        for level, index, hashes, folded in LogTile.objects.filter(level__gte=1).values_list(
+            "level", "index", "hashes", "folded"
+        )
+        for node, value in storage.Tile(bytes(hashes), bytes(folded)).nodes(level, index)
+    }
+    LogTile.objects.filter(level__gte=1).delete()
+    rng = random.Random(9162)
+    for size in [65_536, 65_537, 69_999, 70_000]:
+        for index in [0, size - 1, rng.randrange(size)]:
+            assert storage.inclusion_hashes(index, size, known) == tree.inclusion_proof(index, size)
+        for old in [1, 256, 65_536, rng.randrange(1, size)]:
+            assert storage.consistency_hashes(old, size, known) == tree.consistency_proof(old, size)
+
+
 def test_a_proof_at_ten_million_entries_reads_a_handful_of_tiles():
     # Three tile levels: one tile each, and the partial tiles of the right edge.
     assert len(storage.tiles_of(inclusion_nodes(1_234_567, 10_000_000))) <= 5

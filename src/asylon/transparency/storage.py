@@ -27,7 +27,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from asylon.transparency.merkle import (
     HASH_SIZE,
@@ -39,6 +39,7 @@ from asylon.transparency.merkle import (
     SizeOutOfRange,
     consistency_pieces,
     inclusion_pieces,
+    node_hash,
     nodes_of,
     root_nodes,
 )
@@ -178,15 +179,17 @@ class LogTables:
     def for_connection(cls) -> LogTables:
         """The tables on the default connection's database, named once per process: a proof
         costs some 100 µs, and quoting the names again took a tenth of it."""
-        vendor = connection.vendor
+        vendor = connections[DEFAULT_DB_ALIAS].vendor
         tables = _TABLES.get(vendor)
         if tables is None:
             tables = _TABLES[vendor] = cls()
         return tables
 
     def cursor(self) -> closing[Any]:
-        connection.ensure_connection()
-        raw = connection.connection
+        # The connection handler once: each `connection.x` looks it up again (a few µs).
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        wrapper.ensure_connection()
+        raw = wrapper.connection
         if not self.postgres:
             return closing(raw.cursor())
         import psycopg
@@ -346,9 +349,9 @@ class BeyondTheLog(ValueError):
         self.held = held
 
 
-def _tree(nodes: Sequence[Node], size: int, known: Mapping[Node, bytes] | None = None) -> MerkleTree:
-    """A tree of `size` over the tiles holding `nodes`, those in `known` not read; the log's
-    size is read in the same query, and a larger `size` raises BeyondTheLog.
+def _stored(nodes: Sequence[Node], size: int, known: Mapping[Node, bytes] | None = None) -> dict[TileKey, Tile]:
+    """The tiles holding `nodes`, those in `known` not read; the log's size is read in the same
+    query, and a larger `size` raises BeyondTheLog.
 
     The application passes no `known` hashes: a hash kept in a process outlives a database
     restored from a backup. The benchmark measures what keeping the upper levels would save.
@@ -359,24 +362,47 @@ def _tree(nodes: Sequence[Node], size: int, known: Mapping[Node, bytes] | None =
         held, tiles = tables.fetch_with_size(cursor, tiles_of(wanted))
     if size > held:
         raise BeyondTheLog(held)
-    return MerkleTree(TileHashes(size, tiles, known))
+    return tiles
+
+
+def _proof(pieces: Sequence[Node | list[Node]], size: int, known: Mapping[Node, bytes] | None) -> list[bytes]:
+    """What `MerkleTree(TileHashes(…)).proof_of(pieces)` gives, inlined: a proof at 10M entries
+    reads some 30 hashes, and the two calls each took were a fifth of its time on SQLite."""
+    tiles = _stored(nodes_of(pieces), size, known)
+    proof = []
+    for piece in pieces:
+        values = []
+        for level, index in piece if isinstance(piece, list) else (piece,):
+            value = known.get((level, index)) if known else None
+            if value is None:
+                k = level % TILE_HEIGHT
+                tile = tiles.get((level // TILE_HEIGHT, index >> (TILE_HEIGHT - k)))
+                value = tile.hash_at(k, index & ((TILE_WIDTH >> k) - 1)) if tile is not None else b""
+                if len(value) != HASH_SIZE:
+                    raise HashMissing(f"no stored hash at level {level}, index {index}")
+            values.append(value)
+        # A straddling sibling: RFC 9162's recursion pairs its pieces from the right.
+        value = values.pop()
+        while values:
+            value = node_hash(values.pop(), value)
+        proof.append(value)
+    return proof
 
 
 def inclusion_hashes(index: int, size: int, known: Mapping[Node, bytes] | None = None) -> list[bytes]:
     """The RFC 9162 inclusion proof of entry `index` (below `size`) in the tree of `size`: one query, a few tiles."""
     if not 0 <= index < size:
         raise SizeOutOfRange(f"no leaf {index} in a tree of size {size}")
-    pieces = inclusion_pieces(index, size)
-    return _tree(nodes_of(pieces), size, known).proof_of(pieces)
+    return _proof(inclusion_pieces(index, size), size, known)
 
 
 def consistency_hashes(old_size: int, size: int, known: Mapping[Node, bytes] | None = None) -> list[bytes]:
     """The RFC 9162 proof that the tree of `size` extends that of `old_size` (≤ size): one query, a few tiles."""
     if not 0 <= old_size <= size:
         raise SizeOutOfRange(f"old size {old_size} is not between 0 and {size}")
-    pieces = consistency_pieces(old_size, size)
-    return _tree(nodes_of(pieces), size, known).proof_of(pieces)
+    return _proof(consistency_pieces(old_size, size), size, known)
 
 
 def root_at(size: int) -> bytes:
-    return _tree(root_nodes(size), size).root()
+    nodes = root_nodes(size)
+    return MerkleTree(TileHashes(size, _stored(nodes, size))).root()
