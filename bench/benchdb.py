@@ -24,7 +24,7 @@ def postgres_url(database: str) -> str:
 def bench_database(db: str, name: str, *, keep: bool = False, reuse: Path | None = None) -> Iterator[Path]:
     """Django set up on a fresh database `name` (db: "postgres" or "sqlite"), migrated; dropped
     with its keys' folder afterwards unless `keep`. With `reuse`, the keys' folder of a kept
-    run: its database is used as it was left, and kept again."""
+    run: its database is used as it was left (migrated to the code's schema), and kept again."""
     folder = reuse or Path(tempfile.mkdtemp(prefix=f"{name}-"))
     os.environ["ASYLON_DATA_DIR"] = str(folder)
     os.environ["ASYLON_DEMO"] = "1"  # keys generated into the temporary folder
@@ -46,8 +46,7 @@ def bench_database(db: str, name: str, *, keep: bool = False, reuse: Path | None
     django.setup()
     from django.core.management import call_command
 
-    if reuse is None:
-        call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)
     try:
         yield folder
     finally:

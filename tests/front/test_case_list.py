@@ -114,8 +114,8 @@ def test_a_search_that_finds_nothing_says_so_and_how_to_search(staff, browser_fo
     assert "Show all cases" in page
 
 
-def test_the_list_pages_by_fifty_with_counts_and_links_that_keep_the_search(staff, browser_for):
-    for i in range(51):
+def test_the_list_pages_by_twenty_five_with_counts_and_links_that_keep_the_search(staff, browser_for):
+    for i in range(26):
         open_case(staff, applicant("리순희", "李顺姬", f"Ri Sun Hui {i}"))
     browser = browser_for(staff.registrar)
 
@@ -123,11 +123,11 @@ def test_the_list_pages_by_fifty_with_counts_and_links_that_keep_the_search(staf
     token = first.context["request"].GET["s"]
     second = browser.get(reverse("front:cases"), {"s": token, "page": 2})
 
-    assert len(first.context["rows"]) == 50
-    assert "1–50 of 51" in first.content.decode()
+    assert len(first.context["rows"]) == 25
+    assert "1–25 of 26" in first.content.decode()
     assert f"?s={token}&amp;page=2" in first.content.decode()
     assert len(second.context["rows"]) == 1
-    assert "51–51 of 51" in second.content.decode()
+    assert "26–26 of 26" in second.content.decode()
     assert set(numbers_listed(first)).isdisjoint(numbers_listed(second))
 
 

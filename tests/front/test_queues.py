@@ -206,6 +206,26 @@ def test_detention_reviews_show_days_held_and_overdue_ones_in_red(staff, browser
     assert "review overdue" in page
 
 
+def test_a_long_list_is_counted_up_to_the_limit_and_listed_from_its_head(staff, browser_for, monkeypatch):
+    monkeypatch.setattr(queues, "COUNT_LIMIT", 2)
+    cases = [open_case(staff, principal(name)) for name in ("김영호", "박민준", "최지우")]
+    for days, case in enumerate(cases):
+        DetentionEpisode.objects.filter(person=case.principal).update(next_review_on=NOW.date() - timedelta(days=days))
+
+    response = browser_for(staff.registrar).get(reverse("front:queue", args=["detention"]))
+
+    # The most overdue first; the third is beyond the limit.
+    assert [r.episode.case_number for r in response.context["rows"]] == [cases[2].number, cases[1].number]
+    assert counts_of(response)["detention"] == 3
+    page = response.content.decode()
+    assert 'data-queue="detention">2+</span>' in page
+    assert "1–2 of more than 2" in page
+    assert (
+        browser_for(staff.registrar).get(reverse("front:queue", args=["detention"]), {"page": 2}).context["page"].number
+        == 1
+    )  # no page past the limit
+
+
 def test_alerts_waiting_for_an_intake_are_listed_for_registration(staff, browser_for):
     waiting = Alert.objects.create(raised_by=staff.ngo, organisation="Border NGO", names_given="김영호", raised_at=T0)
     Alert.objects.create(

@@ -198,6 +198,14 @@ class Interview(SealedRow):
 
     notes = sealed("notes")
 
+    class Meta:
+        constraints = [
+            # Rescheduling moves the interview not yet held (`case_take`): queues join it as one row.
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(held_at__isnull=True), name="one_interview_to_hold"
+            )
+        ]
+
     def __str__(self) -> str:
         return f"interview {self.pk} of case {self.case_id}"
 

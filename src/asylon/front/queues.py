@@ -16,15 +16,29 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Case as Conditional
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
 
 from asylon.accounts.models import User
 from asylon.cases.access import cases_for_user, readable_by
-from asylon.cases.models import Alert, Case, CaseMember, Interview
+from asylon.cases.models import Alert, Case, CaseMember
 from asylon.cases.selectors import alerts_for_user
 from asylon.cases.services import DETENTION_REVIEWERS, INTAKE_ROLES
 from asylon.documents.models import Document, DocumentDue
@@ -153,21 +167,59 @@ def _counts_of_cases(user: User, queues: list[Queue]) -> dict[str, int]:
     if not case_queues:
         return {}
     aggregates = {q.key: Count("pk", filter=Q(state__in=q.stages(actor))) for q in case_queues}
-    return cases_for_user(user).aggregate(**aggregates)
+    # Only the cases at one of those stages are read (by the state's index), not every case.
+    stages = set().union(*(q.stages(actor) for q in case_queues))
+    return cases_for_user(user).filter(state__in=stages).aggregate(**aggregates)
+
+
+# The lists that are not of cases (detention reviews, documents, removals, alerts) are counted
+# up to here: past it, an exact count reads the whole backlog on every page an officer opens,
+# and the list is in working order, so the officer works from its head.
+COUNT_LIMIT = 1000
+
+
+def counted(items: QuerySet[Any]) -> int:
+    """How many `items` there are, or COUNT_LIMIT + 1 when there are more than COUNT_LIMIT."""
+    return items.order_by()[: COUNT_LIMIT + 1].count()
+
+
+class QueuePaginator(Paginator):
+    """Pages over a queue's list. An unfiltered list takes the count its tab already shows
+    (`found`), so a page counts once; a list that is not of cases pages over its first
+    COUNT_LIMIT items, and `capped` says that more wait beyond them."""
+
+    capped = False
+
+    def __init__(self, items: QuerySet[Any], per_page: int, *, cases: bool, found: int | None = None) -> None:
+        super().__init__(items, per_page)
+        self.cases = cases
+        self.found = found
+
+    @cached_property
+    def count(self) -> int:
+        if self.found is not None:
+            found = self.found
+        else:
+            found = self.object_list.count() if self.cases else counted(self.object_list)
+        if self.cases or found <= COUNT_LIMIT:
+            return found
+        self.capped = True
+        return COUNT_LIMIT
 
 
 def counts(user: User, queues: list[Queue], today: date) -> dict[str, int]:
-    """How many items wait in each of the officer's queues."""
+    """How many items wait in each of the officer's queues: cases exactly, the other lists
+    up to COUNT_LIMIT + 1 (shown as "1,000+")."""
     found = _counts_of_cases(user, queues)
     for q in queues:
         if q.kind == "alerts":
-            found[q.key] = alerts_waiting(user).count()
+            found[q.key] = counted(alerts_waiting(user))
         elif q.kind == "documents":
-            found[q.key] = documents_due(user, today).count()
+            found[q.key] = counted(documents_due(user, today))
         elif q.kind == "detention":
-            found[q.key] = detentions_due(user, today).count()
+            found[q.key] = counted(detentions_due(user, today))
         elif q.kind == "removals":
-            found[q.key] = removals_requested(user, Filters()).count()
+            found[q.key] = counted(removals_requested(user, Filters()))
     return found
 
 
@@ -186,10 +238,10 @@ def cases_waiting(user: User, queue: Queue, filters: Filters, sort: str, now: da
         cases = cases.filter(_current_detention() if filters.detained == "yes" else ~_current_detention())
     if filters.mine:
         cases = cases.filter(assignments__user=user, assignments__ended_at__isnull=True)
-    unheld = Interview.objects.filter(case=OuterRef("pk"), held_at__isnull=True).order_by("scheduled_for")
-    cases = cases.annotate(
-        interview_at=Subquery(unheld.values("scheduled_for")[:1]),
-        interview_place=Subquery(unheld.values("place")[:1]),
+    # A join, not a subquery per case: a case has at most one interview to hold.
+    unheld = FilteredRelation("interviews", condition=Q(interviews__held_at__isnull=True))
+    cases = cases.annotate(unheld=unheld).annotate(
+        interview_at=F("unheld__scheduled_for"), interview_place=F("unheld__place")
     )
     cases = cases.select_related("principal").prefetch_related(
         _names(),

@@ -41,8 +41,8 @@ from asylon.procedure.access import CaseReach, assigner_refusals
 from asylon.procedure.case import SIGN_IN_AGAIN_BEFORE, STEP_NAMES, State, available_steps
 from asylon.procedure.refusals import SENTENCES, Code, Refused
 
-PAGE_SIZE = 50
-QUEUE_PAGE_SIZE = 25
+# Rows per page of a list (cases, queues): a page reads and unseals every name of its rows.
+PAGE_SIZE = 25
 
 # Event data that is shown elsewhere on the page (the reason column, the records), or that
 # the event keeps only as a marker that a narrative was written.
@@ -112,16 +112,18 @@ def queue_page(request: HttpRequest, key: str = "") -> HttpResponse:
         key = (waiting or mine)[0].key if mine else ""
     context: dict[str, Any] = {
         "queues": [(q, counted.get(q.key, 0)) for q in mine],
+        "count_limit": queues.COUNT_LIMIT,
         "queue": queues.BY_KEY.get(key),
         "today": today,
         "registers": request.user.actor().has_any(INTAKE_ROLES),
     }
     if key:
-        context.update(_queue_list(request, queues.BY_KEY[key], now, today))
+        context.update(_queue_list(request, queues.BY_KEY[key], now, today, counted[key]))
     return render(request, "front/queues.html", context)
 
 
-def _queue_list(request: HttpRequest, queue: queues.Queue, now: Any, today: date) -> dict[str, Any]:
+def _queue_list(request: HttpRequest, queue: queues.Queue, now: Any, today: date, found: int) -> dict[str, Any]:
+    """One queue's list, filtered and sorted; `found` is its unfiltered count, from its tab."""
     filters = queues.Filters.read(request.GET)
     sort = request.GET.get("sort", "")
     sort = sort if sort in queue.sorts else queue.sorts[0]
@@ -136,7 +138,9 @@ def _queue_list(request: HttpRequest, queue: queues.Queue, now: Any, today: date
         items = queues.detentions_due(request.user, today)
     else:
         items = queues.removals_requested(request.user, filters)
-    page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = filters != queues.Filters()
+    paginator = queues.QueuePaginator(items, PAGE_SIZE, cases=queue.kind == "cases", found=None if filtered else found)
+    page = paginator.get_page(request.GET.get("page"))
     if queue.kind == "cases":
         rows: list[Any] = [queues.case_row(case, today) for case in page]
     elif queue.kind == "detention":
@@ -156,7 +160,7 @@ def _queue_list(request: HttpRequest, queue: queues.Queue, now: Any, today: date
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "rows": rows,
-        "filtered": filters != queues.Filters(),
+        "filtered": filtered,
     }
 
 
