@@ -213,3 +213,33 @@ def test_a_removal_is_refused_and_every_reason_is_on_the_case_page(staff, desk_f
     why = refused.locator(".why").inner_text()
     for sentence in reasons:
         assert sentence in why
+
+
+def test_an_ngo_list_is_checked_row_by_row_then_its_valid_rows_imported(staff, desk_for, tmp_path):
+    listed = tmp_path / "detainees.csv"
+    listed.write_text(
+        "No.,Full name,Sex,Born\nN1,김영호,M,1985-03-12\nN2,Kim Yong Ho,M,12/03/1985\nN3,,F,1990\n", encoding="utf-8"
+    )
+    registrar = desk_for(staff.registrar)
+    registrar.open("/register/")
+    registrar.submit(registrar.page.get_by_role("link", name="Import a list"))
+    form = registrar.page.locator("form")
+    form.get_by_label("List (CSV or XLSX)").set_input_files(str(listed))
+    form.get_by_label("Who wrote the list").fill("Border NGO")
+    registrar.submit(form.get_by_role("button", name="Check the list"))
+
+    # "Full name" is no field's name: the officer says what it holds, and checks again.
+    assert "no column for the name" in registrar.page.locator(".alert").inner_text()
+    registrar.page.get_by_label("Full name").select_option(label="Name")
+    registrar.page.get_by_label("No.").select_option(label="The list's own record id")
+    registrar.page.get_by_label("Sex", exact=True).select_option(label="Sex")
+    registrar.page.get_by_label("Born").select_option(label="Date of birth")
+    registrar.submit(registrar.page.get_by_role("button", name="Check again"))
+    status = registrar.page.get_by_role("status").first.inner_text()
+    assert "2 of 3 rows can be imported; 1 in error; 1 possible duplicates." in status
+    assert "row 2 of this list" in registrar.page.locator("table.list-report").inner_text()
+
+    registrar.page.get_by_label("Import the valid rows and leave out the rows in error").check()
+    registrar.submit(registrar.page.get_by_role("button", name="Import", exact=True))
+    assert "2 rows imported." in registrar.page.locator(".message.success").inner_text()
+    assert "created AS-" in registrar.page.locator("table.list-report").inner_text()

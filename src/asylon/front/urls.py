@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from asylon.accounts import signin
-from asylon.front import need_to_know, registration, views
+from asylon.front import lists, need_to_know, registration, views
 
 app_name = "front"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", views.cases, name="cases"),
     path("register/", registration.register, name="register"),
     path("register/duplicates/", registration.duplicates, name="register_duplicates"),
+    path("register/list/", lists.list_import_page, name="import_list"),
     path("cases/<int:case_id>/", views.case, name="case"),
     path("cases/<int:case_id>/steps/<slug:step>/", views.step, name="step"),
     path("cases/<int:case_id>/assignments/", need_to_know.case_assign, name="case_assign"),

@@ -11,6 +11,7 @@ its report is the report the import would give.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -81,22 +82,27 @@ class ImportReport:
 
 def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     """The header and the rows of a CSV or XLSX file, every cell as text."""
-    if path.suffix.lower() == ".xlsx":
+    return read_table(path.read_bytes(), xlsx=path.suffix.lower() == ".xlsx")
+
+
+def read_table(data: bytes, *, xlsx: bool) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows of a CSV (UTF-8) or XLSX file's bytes, every cell as text."""
+    if xlsx:
         try:
             import openpyxl
         except ImportError:  # an optional dependency: CSV needs nothing
             raise ListUnreadable("reading XLSX needs the openpyxl package; save the sheet as CSV") from None
         try:
-            sheet = openpyxl.load_workbook(path, read_only=True, data_only=True).active
+            sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+            table = [["" if c is None else str(c).strip() for c in row] for row in sheet.iter_rows(values_only=True)]
         except Exception as error:
             raise ListUnreadable(f"not a readable XLSX file ({error})") from None
-        table = [["" if c is None else str(c).strip() for c in row] for row in sheet.iter_rows(values_only=True)]
     else:
         try:
-            with path.open(newline="", encoding="utf-8-sig") as handle:
-                table = [[c.strip() for c in row] for row in csv.reader(handle)]
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ListUnreadable("not UTF-8 text; save the list as CSV UTF-8") from None
+        table = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""))]
     if not table:
         raise ListUnreadable("the file is empty")
     return table[0], table[1:]
@@ -197,7 +203,7 @@ def _from_service(problems: Mapping[str, str], columns: Mapping[str, str]) -> di
 def list_import(
     *,
     user: User,
-    path: Path,
+    table: tuple[list[str], list[list[str]]],
     source: str,
     mapping: Mapping[str, str] | None = None,
     dry_run: bool = False,
@@ -206,8 +212,9 @@ def list_import(
     at: datetime | None = None,
     progress: Callable[[Iterable[list[str]], int], Iterator[list[str]]] | None = None,
 ) -> ImportReport:
-    """Import a list; every row's fate in the report, in the file's order."""
-    header, rows = read_rows(path)
+    """Import a list (its header and rows, `read_rows`); every row's fate in the report, in
+    the file's order."""
+    header, rows = table
     where = column_map(header, mapping or {})
     columns = {f: header[i] for f, i in where.items()}
     services.require_role(user, services.INTAKE_ROLES)

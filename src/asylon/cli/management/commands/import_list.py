@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from asylon.accounts.models import User
-from asylon.people.imports import FIELDS, ListUnreadable, list_import
+from asylon.people.imports import FIELDS, ListUnreadable, list_import, read_rows
 from asylon.procedure import case as procedure
 from asylon.procedure.refusals import Refused
 
@@ -54,7 +54,7 @@ class Command(BaseCommand):
         try:
             report = list_import(
                 user=user,
-                path=path,
+                table=read_rows(path),
                 source=options["source"],
                 mapping=mapping,
                 dry_run=options["dry_run"],
