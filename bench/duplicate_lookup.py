@@ -3,7 +3,8 @@
 Run: `python bench/duplicate_lookup.py [--records N] [--lookups L] [--db postgres|sqlite]`
 (default 1,000,000 records of the matching benchmark's generator, seed 11, 200 lookups,
 PostgreSQL at BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432, in a database of
-its own that is dropped at the end).
+its own that is dropped at the end; `--keep` keeps it, `--reuse FOLDER` measures again on it
+with the same records and seed).
 
 The generator's registrations are stored as intake stores them (`asylon.cases.services`: a
 person with sealed birth date and province, sealed names, the blind indexes that search and
@@ -27,6 +28,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from benchdb import analyze, bench_database, percentile
@@ -164,8 +166,9 @@ def main() -> None:
     parser.add_argument("--lookups", type=int, default=200)
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--keep", action="store_true", help="keep the database and the keys' folder after the run")
+    parser.add_argument("--reuse", type=Path, metavar="FOLDER", help="measure again on a kept run (its keys' folder)")
     args = parser.parse_args()
-    with bench_database(args.db, "asylon_bench_lookup", keep=args.keep):
+    with bench_database(args.db, "asylon_bench_lookup", keep=args.keep, reuse=args.reuse):
         run(args)
 
 
@@ -173,6 +176,7 @@ def run(args: argparse.Namespace) -> None:
     from django.db import connection
 
     from asylon.accounts.models import RoleGrant, User
+    from asylon.cases.models import Case
     from asylon.matching.generator import generate
     from asylon.people.duplicates import possible_duplicates
     from asylon.procedure.roles import Role
@@ -186,12 +190,19 @@ def run(args: argparse.Namespace) -> None:
     held_ids = {r.record_id for r in held}
     stored_regs = [r for r in registrations if r.record_id not in held_ids]
 
-    user = User.objects.create_user("bench.registrar", unit=UNIT)
-    RoleGrant.objects.create(user=user, role=Role.REGISTRATION_OFFICER)
     started = time.perf_counter()
-    person_of_pk = store(stored_regs, user)
+    if args.reuse is None:
+        user = User.objects.create_user("bench.registrar", unit=UNIT)
+        RoleGrant.objects.create(user=user, role=Role.REGISTRATION_OFFICER)
+        person_of_pk = store(stored_regs, user)
+        analyze()
+    else:  # the registry of the same records and seed: case DL-n holds the n-th stored registration
+        user = User.objects.get(username="bench.registrar")
+        person_of_pk = {
+            pk: stored_regs[int(number.removeprefix("DL-"))].person_id
+            for number, pk in Case.objects.values_list("number", "principal_id")
+        }
     storing = time.perf_counter() - started
-    analyze()
 
     def ours(registration: Any) -> tuple[float, bool]:
         query = person_input(registration)
