@@ -32,9 +32,9 @@ def _path() -> Path:
     return Path(settings.ASYLON_KEYS_FILE)
 
 
-def _stat(path: Path) -> tuple[int, int, int] | None:
+def _stat(path: Path | str) -> tuple[int, int, int] | None:
     try:
-        found = path.stat()
+        found = os.stat(path)
     except FileNotFoundError:
         return None
     return (found.st_ino, found.st_mtime_ns, found.st_size)
@@ -88,13 +88,15 @@ def keyring() -> Keyring:
             if _keyring is None:
                 _keyring = Keyring.from_json(settings.ASYLON_KEYS)
             return _keyring
-        path = _path()
-        stamp = _stat(path)
+        # Every sealed value read asks for the keyring: the file's name is stat'ed as it is,
+        # without building a Path (which cost more than the stat itself).
+        name = settings.ASYLON_KEYS_FILE
+        stamp = _stat(name)
         if stamp is not None and (_keyring is None or stamp != _stamp):
-            _read(path)
+            _read(Path(name))
         elif _keyring is None:
             if not settings.ASYLON_DEMO:
-                raise KeyMaterialError(f"no key file at {path} (set ASYLON_KEYS_FILE)")
+                raise KeyMaterialError(f"no key file at {name} (set ASYLON_KEYS_FILE)")
             _demo_keys(None)
         # A file that disappears after it was read leaves this process with the keys it has.
         assert _keyring is not None

@@ -12,7 +12,7 @@ read is never a candidate, and is not counted either.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 SUGGEST_THRESHOLD = 0.2
 # Candidates decrypted and scored per lookup, those sharing the most keys first.
 SHORTLIST = 50
-SLICE = 500  # candidates checked for need to know per query, best ranked first
+# Candidates read per query, best ranked first: need to know lets nearly all of them through,
+# so the first slice nearly always fills the shortlist.
+SLICE = 2 * SHORTLIST
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,9 @@ def shortlist(records: Sequence[Record], reach: Q | None = None, exclude: Iterab
     """Persons sharing a key with the records, most keys first, their names prefetched; only
     those `reach` (a condition on Person) lets through, when given, and none merged away.
 
-    Two indexed queries: the keys by digest, then the persons they name, best ranked first,
-    in slices. Joined in one query, a planner may start from every unmerged person instead."""
+    The keys by digest in one indexed query; then the persons they name, best ranked first,
+    read with their names a slice at a time until the shortlist is full (one slice, nearly
+    always). Joined in one query, a planner may start from every unmerged person instead."""
     digests = _digests(records)
     if not digests:
         return []
@@ -152,15 +155,14 @@ def shortlist(records: Sequence[Record], reach: Q | None = None, exclude: Iterab
     persons = Person.objects.filter(merged_into__isnull=True)
     if reach is not None:
         persons = persons.filter(reach)
-    ids: list[int] = []
-    for start in range(0, len(ranked), SLICE):
-        allowed = set(persons.filter(pk__in=ranked[start : start + SLICE]).values_list("pk", flat=True))
-        ids += [pk for pk in ranked[start : start + SLICE] if pk in allowed]
-        if len(ids) >= SHORTLIST:
-            break
-    ids = ids[:SHORTLIST]
     names = Prefetch("names", queryset=Name.objects.order_by("-is_primary", "pk"))
-    return list(Person.objects.filter(pk__in=ids).prefetch_related(names))
+    found: list[Person] = []
+    for start in range(0, len(ranked), SLICE):
+        ranks = {pk: i for i, pk in enumerate(ranked[start : start + SLICE])}
+        found += sorted(persons.filter(pk__in=ranks).prefetch_related(names), key=lambda p: ranks[p.pk])
+        if len(found) >= SHORTLIST:
+            break
+    return found[:SHORTLIST]
 
 
 def scored(records: Sequence[Record], persons: Iterable[Person], threshold: float) -> list[tuple[Person, Comparison]]:
@@ -184,17 +186,13 @@ def possible_duplicates(user: User, person: PersonInput, *, limit: int = 5) -> l
     records = input_records(person)
     if not records or limit < 1:
         return []
-    readable = cases_for_user(user)
     found = scored(records, shortlist(records, reach_of(user)), SUGGEST_THRESHOLD)[:limit]
+    numbers: defaultdict[int, list[str]] = defaultdict(list)
+    readable = cases_for_user(user).filter(members__person__in=[p.pk for p, _ in found]).order_by("number")
+    for number, person_id in readable.values_list("number", "members__person").distinct():
+        numbers[person_id].append(number)
     return [
-        Candidate(
-            person_id=p.pk,
-            score=best.score,
-            evidence=evidence(best),
-            case_numbers=tuple(
-                readable.filter(members__person=p).order_by("number").values_list("number", flat=True).distinct()
-            ),
-        )
+        Candidate(person_id=p.pk, score=best.score, evidence=evidence(best), case_numbers=tuple(numbers[p.pk]))
         for p, best in found
     ]
 
