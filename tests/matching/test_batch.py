@@ -62,3 +62,17 @@ def test_candidate_pairs_are_each_pair_once_with_the_first_record_first():
     prepared = [prepare(r) for r in _records(2000, seed=8)]
     pairs = candidate_pairs(prepared)
     assert pairs and all(0 <= i < j < len(prepared) for i, j in pairs)
+
+
+def test_a_record_without_a_birth_year_meets_every_namesake_once(monkeypatch):
+    records = [
+        Record("a", "김정은"),
+        Record("b", "Kim Jong Un", dob="1984-01-08"),
+        Record("c", "金正恩", dob="1990"),
+        Record("d", "박동구"),
+    ]
+    assert candidate_pairs([prepare(r) for r in records]) == {(0, 1), (0, 2)}
+    alone = [(p.record_id_a, p.record_id_b) for p in scan(records, DEFAULT_MODEL, 0.0, workers=1)]
+    monkeypatch.setattr(score_module, "PARALLEL_MINIMUM", 1)
+    together = [(p.record_id_a, p.record_id_b) for p in scan(records, DEFAULT_MODEL, 0.0)]
+    assert alone == together == [("a", "b"), ("a", "c")]

@@ -209,6 +209,14 @@ class Generator:
             return rng.choice(_SYLLABLE_LIST) + other
         return generation + other if rng.random() < 0.5 else other + generation
 
+    def _given_anew(self, generation: str | None, members: list[tuple[Surname, str, str, date]]) -> str:
+        """A given name no one in the household has yet: twins named alike would be two people
+        that no reader could tell apart, counted as the matcher's false positives."""
+        given = self._given(generation)
+        while any(given == member[1] for member in members):
+            given = self._given(generation)
+        return given
+
     def persons(self, count: int) -> list[Person]:
         rng, household = self.rng, 0
         out: list[Person] = []
@@ -222,13 +230,14 @@ class Generator:
             members = [(surname, self._given(None), "M", parents_born)]
             if size > 1:
                 wife_born = parents_born + timedelta(days=rng.randrange(-1500, 1500))
-                members.append((self._surname(), self._given(None), "F", wife_born))
+                wife_surname = self._surname()
+                members.append((wife_surname, self._given_anew(None, members), "F", wife_born))
             twins = size >= 4 and rng.random() < 0.15
             child_born = parents_born + timedelta(days=365 * 24 + rng.randrange(3000))
             for k in range(size - 2):
                 if not (twins and k == 1):
                     child_born += timedelta(days=400 + rng.randrange(2000))
-                members.append((surname, self._given(generation), rng.choice("MF"), child_born))
+                members.append((surname, self._given_anew(generation, members), rng.choice("MF"), child_born))
             for sur, given, sex, born in members:
                 chars = tuple(rng.randrange(len(SYLLABLES[g])) for g in given)
                 out.append(Person(len(out) + 1, household, sur, given, sex, born, province, county, chars))
@@ -288,7 +297,9 @@ class Generator:
         if slip < 0.03:
             born += timedelta(days=rng.choice((-1, 1)))
         elif slip < 0.05:
-            born = born.replace(year=born.year + rng.choice((-1, 1)), day=min(born.day, 28))
+            # A year off keeps the day; only 29 February is missing from the other year.
+            leap_day = (born.month, born.day) == (2, 29)
+            born = born.replace(year=born.year + rng.choice((-1, 1)), day=28 if leap_day else born.day)
         elif slip < 0.07:
             born += timedelta(days=rng.randrange(20, 50))  # a lunar-calendar birthday
         swap = rng.random() < 0.05 and born.day <= 12

@@ -21,7 +21,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from rapidfuzz.distance import Levenshtein
@@ -109,7 +109,7 @@ def _prepared(record: Record, names: _NameReadings) -> Prepared:
 
 
 @functools.lru_cache(maxsize=1 << 20)
-def _names(name: str, alt: str, official: bool) -> tuple[frozenset[Reading], frozenset[Reading], frozenset[str]]:
+def _names(name: str, alt: str, official: bool) -> _NameReadings:
     """Readings as written, readings guessed from pinyin, and Hangul forms of a name and its alternative."""
     written, guessed = reading_sets(name)
     # Pinyin beside readable characters adds nothing: its guesses would only add namesakes, and
@@ -185,11 +185,17 @@ def _split(members: list[int], prepared: list[Prepared]) -> list[list[int]]:
 @dataclass
 class _Blocks:
     """Who is compared with whom, before the pairs are spelled out (a million records make
-    millions of pairs, and two workers each spell out their own half)."""
+    millions of pairs, and two processes each spell out their own half). The parts are one flat
+    array, not a list per part: a forked worker reading Python ints and lists would write their
+    reference counts, and so copy every page that holds them."""
 
-    parts: list[list[int]]  # records sharing a key, ascending, at most BLOCK_LIMIT of them
+    members: array[int]  # the records of each part, ascending, at most BLOCK_LIMIT in one part
+    ends: array[int]  # where each part ends in `members`
     namesakes: list[tuple[list[int], list[int]]]  # records without a birth year, and their namesakes
     pairs_at_most: int  # pairs counted once per shared key: an upper bound
+    # The parts that record i is in: in_parts[first[i] : first[i + 1]].
+    first: array[int] = field(default_factory=lambda: array("q"))
+    in_parts: array[int] = field(default_factory=lambda: array("i"))
 
 
 def _blocks(prepared: list[Prepared], stats: BlockStats) -> _Blocks:
@@ -206,7 +212,7 @@ def _blocks(prepared: list[Prepared], stats: BlockStats) -> _Blocks:
             for surname, _, given in _key_parts(p.readings, p.pinyin):
                 if (surname, given) in yearless:
                     anyyear[surname, given].append(i)
-    out = _Blocks([], [], 0)
+    out = _Blocks(array("i"), array("q"), [], 0)
     for members in blocks.values():
         if len(members) < 2:
             continue
@@ -219,38 +225,63 @@ def _blocks(prepared: list[Prepared], stats: BlockStats) -> _Blocks:
             if len(part) > BLOCK_LIMIT:
                 stats.oversized_records += len(part)
                 continue
-            out.parts.append(part)
+            out.members.extend(part)
+            out.ends.append(len(out.members))
             out.pairs_at_most += len(part) * (len(part) - 1) // 2
     del blocks
     for members in anyyear.values():
         lonely = [i for i in members if prepared[i].born.year is None]
         out.namesakes.append((lonely, members))
         out.pairs_at_most += len(lonely) * len(members)
+    out.first, out.in_parts = _parts_by_record(out, len(prepared))
     return out
 
 
-def _spelled_out(blocks: _Blocks, size: int, part: int = 0, parts: int = 1) -> set[int]:
-    """The distinct pairs (i < j) whose first record falls in this part (i modulo parts), each
-    as the integer i * size + j, which a set keeps in less room than a tuple."""
-    pairs: set[int] = set()
-    for members in blocks.parts:
-        for k, i in enumerate(members[:-1]):
-            if parts == 1 or i % parts == part:
-                pairs.update(map((i * size).__add__, members[k + 1 :]))
-    for lonely, members in blocks.namesakes:
-        for i in lonely:
-            for j in members:
+def _spelled_out(blocks: _Blocks, size: int, part: int = 0, parts: int = 1) -> Iterator[tuple[int, int]]:
+    """The distinct pairs (i, j), i < j, whose first record falls in this part (i modulo parts),
+    in order of i: each record's partners are gathered from the few parts it is in, so that no
+    set of all the pairs (millions of them) is ever held."""
+    members, ends, first, in_parts = blocks.members, blocks.ends, blocks.first, blocks.in_parts
+    starts = array("q", [0]) + ends[:-1]
+    yearless: dict[int, set[int]] = defaultdict(set)  # partners met through a record without a birth year
+    for without_year, namesakes in blocks.namesakes:
+        for i in without_year:
+            for j in namesakes:
                 low, high = (i, j) if i < j else (j, i)
-                if i != j and (parts == 1 or low % parts == part):
-                    pairs.add(low * size + high)
-    return pairs
+                if i != j and low % parts == part:
+                    yearless[low].add(high)
+    for i in range(part, size, parts):
+        own = in_parts[first[i] : first[i + 1]]
+        if len(own) == 1 and i not in yearless:
+            k = own[0]
+            yield from ((i, j) for j in members[starts[k] : ends[k]] if j > i)
+            continue
+        partners = set(yearless.get(i, ()))
+        for k in own:
+            partners.update(members[starts[k] : ends[k]])
+        yield from ((i, j) for j in sorted(partners) if j > i)
+
+
+def _parts_by_record(blocks: _Blocks, size: int) -> tuple[array[int], array[int]]:
+    """For each record, the parts it is in: `in_parts[first[i]:first[i + 1]]`."""
+    counts = Counter(blocks.members)
+    first = array("q", itertools.accumulate(map(counts.__getitem__, range(size)), initial=0))
+    filled = first[:-1]
+    in_parts = array("i", bytes(4 * len(blocks.members)))
+    start = 0
+    for k, end in enumerate(blocks.ends):
+        for i in blocks.members[start:end]:
+            in_parts[filled[i]] = k
+            filled[i] += 1
+        start = end
+    return first, in_parts
 
 
 def candidate_pairs(prepared: list[Prepared], stats: BlockStats | None = None) -> set[tuple[int, int]]:
     """Index pairs (i < j) of records sharing a blocking key."""
     blocks = _blocks(prepared, stats if stats is not None else BlockStats())
     size = max(len(prepared), 1)
-    return {divmod(code, size) for code in _spelled_out(blocks, size)}
+    return set(_spelled_out(blocks, size))
 
 
 # Letters that a dropped letter turns into one another once folded: Chunsong typed Chunson
@@ -349,6 +380,9 @@ def levels(a: Prepared, b: Prepared) -> tuple[str, ...]:
     return _levels(name_level(a, b)[0], a, b)
 
 
+_READING_SHARED = ("exact", "pinyin", "pinyin_many")  # the name levels with a reading in common
+
+
 def frequency_level(name: str, share: float) -> str:
     """How common the shared reading is in the data: 1 in 100,000 records is rare."""
     per_100k = share * 100_000
@@ -359,7 +393,7 @@ def frequency_level(name: str, share: float) -> str:
 def with_frequency(level_set: tuple[str, ...], share: float) -> tuple[str, ...]:
     """The levels with how common the shared name is, alone and beside the birth date evidence."""
     name = level_set[0].removeprefix("name:")
-    if name not in ("exact", "pinyin", "pinyin_many") or any(level.startswith("tf:") for level in level_set):
+    if name not in _READING_SHARED or any(level.startswith("tf:") for level in level_set):
         return level_set
     frequency = frequency_level(name, share)
     return (*level_set, frequency, f"{frequency}+{level_set[1].removeprefix('dob:')}")
@@ -445,12 +479,15 @@ def name_shares(prepared: list[Prepared]) -> dict[str, float]:
     """How common each surname+given reading is among the records (term frequency)."""
     if len(prepared) < TF_MINIMUM:
         return {}
-    counts: Counter[str] = Counter()
     # Counted once per distinct set of readings: a million records carry a few hundred thousand.
-    for readings, n in Counter(p.readings for p in prepared).items():
+    return _shares(Counter(p.readings for p in prepared).items(), len(prepared))
+
+
+def _shares(groups: Iterable[tuple[frozenset[Reading], int]], total: int) -> dict[str, float]:
+    counts: Counter[str] = Counter()
+    for readings, n in groups:
         for key in {r.key for r in readings}:
             counts[key] += n
-    total = max(len(prepared), 1)
     return {key: n / total for key, n in counts.items()}
 
 
@@ -495,40 +532,90 @@ _Codes: TypeAlias = (
 
 def _codes(prepared: list[Prepared]) -> tuple[_Codes, dict[str, float]]:
     """Each record's name group, birth date, place and Hangul form as a code, with a record that
-    carries each code: small enough to come back from a worker, where the rest is made meanwhile."""
-    columns: list[dict[object, int]] = [{}, {}, {}, {frozenset(): 0}]
-    codes = [array("i") for _ in columns]
-    first = [array("i") for _ in columns]
-    first[3].append(-1)  # no Hangul form: no record needed
+    carries each code; and how common each name is."""
+    names: dict[tuple[frozenset[Reading], frozenset[Reading]], int] = {}
+    borns: dict[dates.PartialDate, int] = {}
+    places: dict[tuple[str, str, str], int] = {}
+    hanguls: dict[frozenset[str], int] = {frozenset(): 0}
+    columns = tuple((array("i"), array("i")) for _ in range(4))
+    (name, name_of), (born, born_of), (place, place_of), (hangul, hangul_of) = columns
+    hangul_of.append(-1)  # no Hangul form: no record needed
+    # One statement a column, not a loop over them: a million records, four columns each.
     for i, p in enumerate(prepared):
-        for seen, code, first_of, value in zip(
-            columns,
-            codes,
-            first,
-            ((p.readings, p.pinyin), p.born, (p.sex, p.province, p.county), p.hangul),
-            strict=True,
-        ):
-            found = seen.setdefault(value, len(seen))
-            if found == len(first_of):
-                first_of.append(i)
-            code.append(found)
-    return tuple(zip(codes, first, strict=True)), name_shares(prepared)
+        code = names.setdefault((p.readings, p.pinyin), len(names))
+        if code == len(name_of):
+            name_of.append(i)
+        name.append(code)
+        code = borns.setdefault(p.born, len(borns))
+        if code == len(born_of):
+            born_of.append(i)
+        born.append(code)
+        code = places.setdefault((p.sex, p.province, p.county), len(places))
+        if code == len(place_of):
+            place_of.append(i)
+        place.append(code)
+        code = hanguls.setdefault(p.hangul, len(hanguls))
+        if code == len(hangul_of):
+            hangul_of.append(i)
+        hangul.append(code)
+    if len(prepared) < TF_MINIMUM:
+        return columns, {}
+    counts = Counter(name)
+    return columns, _shares(((readings, counts[code]) for (readings, _), code in names.items()), len(prepared))
 
 
-def _columns(prepared: list[Prepared], coded: tuple[_Codes, dict[str, float]] | None = None) -> _Columns:
-    ((names, name_of), (born, born_of), (place, place_of), (hangul, hangul_of)), shares = coded or _codes(prepared)
+def _columns(prepared: list[Prepared]) -> _Columns:
+    ((names, name_of), (born, born_of), (place, place_of), (hangul, hangul_of)), shares = _codes(prepared)
+    copies = _Copies()
     return _Columns(
         len(prepared),
         names,
-        [prepared[i] for i in name_of],
+        [copies.names_of(prepared[i]) for i in name_of],
         born,
-        [prepared[i].born for i in born_of],
+        [copies.date(prepared[i].born) for i in born_of],
         place,
         [(prepared[i].sex, prepared[i].province, prepared[i].county) for i in place_of],
         hangul,
-        [prepared[i].hangul if i >= 0 else frozenset() for i in hangul_of],
+        [copies.strings(prepared[i].hangul) if i >= 0 else frozenset() for i in hangul_of],
         shares,
     )
+
+
+class _Copies:
+    """Fresh copies of the values a comparison reads, made one after another so that they lie
+    together. A forked worker writes the reference count of each object it reads, and the kernel
+    then copies the whole page for it: the originals lie scattered among the caches of names
+    read, and reading them would copy most of this process's memory into each worker."""
+
+    def __init__(self) -> None:
+        self._strings: dict[str, str] = {}
+        self._years: dict[int, int] = {}
+
+    def string(self, text: str) -> str:
+        found = self._strings.get(text)
+        if found is None:
+            found = self._strings[text] = text.encode().decode()
+        return found
+
+    def strings(self, texts: frozenset[str]) -> frozenset[str]:
+        return frozenset(map(self.string, texts))
+
+    def readings(self, readings: frozenset[Reading]) -> frozenset[Reading]:
+        return frozenset(Reading(self.string(r.surname), self.string(r.given)) for r in readings)
+
+    def names_of(self, p: Prepared) -> Prepared:
+        """The fields `name_level` reads; the rest empty. The guesses from pinyin are kept as
+        they are, dozens to a name: a comparison looks them up, but seldom walks them."""
+        return Prepared("", self.readings(p.readings), _UNKNOWN, "", "", "", p.pinyin)
+
+    def date(self, born: dates.PartialDate) -> dates.PartialDate:
+        year = born.year
+        if year is not None:
+            year = self._years.setdefault(year, int(str(year)))
+        return dates.PartialDate(year, born.month, born.day)
+
+
+_UNKNOWN = dates.PartialDate()
 
 
 def _prepare_all(records: list[Record], fork: bool) -> list[Prepared]:
@@ -552,11 +639,6 @@ def _prepare_all(records: list[Record], fork: bool) -> list[Prepared]:
 def _read_names_shared() -> list[_NameReadings]:
     assert _TO_READ is not None
     return [_names(*key) for key in _TO_READ]
-
-
-def _codes_shared() -> tuple[_Codes, dict[str, float]]:
-    assert _PREPARED is not None
-    return _codes(_PREPARED)
 
 
 _HANGUL_LEVELS = ("unknown", "same", "differs")
@@ -673,7 +755,6 @@ class _Comparison:
 
 
 # What forked workers read: set just before the fork, read by the children, never pickled.
-_PREPARED: list[Prepared] | None = None
 _TO_READ: list[tuple[str, str, bool]] | None = None
 _SHARED: tuple[_Columns, _Blocks, Model, float] | None = None
 PARALLEL_MINIMUM = 200_000  # fewer pairs than this are compared faster than a worker starts
@@ -693,7 +774,7 @@ def _compare_part(part: int, parts: int) -> tuple[list[tuple[str, ...]], array[i
     columns, blocks, model, threshold = _SHARED
     comparison = _Comparison(columns, _could_pass(model, threshold))
     size = columns.size
-    comparison.run(map(divmod, _spelled_out(blocks, size, part, parts), itertools.repeat(size)))
+    comparison.run(_spelled_out(blocks, size, part, parts))
     return comparison.level_sets, comparison.plausible, comparison.kept
 
 
@@ -725,29 +806,22 @@ def scan(
     workers: int = 2,
 ) -> Iterator[Pair]:
     """Every candidate pair scoring at or above the threshold, each pair once (a before b in input)."""
-    global _PREPARED, _SHARED
+    global _SHARED
     with bulk():
         fork = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
         prepared = _prepare_all(records, fork and len(records) >= PARALLEL_MINIMUM)
-        if fork and len(prepared) >= PARALLEL_MINIMUM:
-            # The codes are made on the other core while this one builds the blocks.
-            _PREPARED = prepared
-            try:
-                with multiprocessing.get_context("fork").Pool(1) as pool:
-                    coding = pool.apply_async(_codes_shared)
-                    blocks = _blocks(prepared, stats if stats is not None else BlockStats())
-                    columns = _columns(prepared, coding.get())
-            finally:
-                _PREPARED = None
-        else:
-            blocks = _blocks(prepared, stats if stats is not None else BlockStats())
-            columns = _columns(prepared)
+        blocks = _blocks(prepared, stats if stats is not None else BlockStats())
+        columns = _columns(prepared)
         del prepared  # the workers read the columns; the fewer objects a fork shares, the fewer it copies
         _SHARED = (columns, blocks, model, threshold)
         try:
             if fork and blocks.pairs_at_most >= PARALLEL_MINIMUM:
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    parts = pool.starmap(_compare_part, [(part, workers) for part in range(workers)])
+                # This process compares a part too rather than wait: every page that a process
+                # writes (a reference count will do) is copied for it unless it is that page's
+                # last holder, so each extra process would copy all the names it reads once more.
+                with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+                    theirs = pool.starmap_async(_compare_part, [(part, workers) for part in range(1, workers)])
+                    parts = [_compare_part(0, workers), *theirs.get()]
             else:
                 parts = [_compare_part(0, 1)]
         finally:
