@@ -145,10 +145,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers wait for the lock instead of failing at once; WAL lets readers go on meanwhile.
+    # mmap_size: the most SQLite maps (SQLITE_MAX_MMAP_SIZE, 2 GiB less 64 KiB), so that the
+    # transparency log's tiles are read in place across connections, not through read() and
+    # the per-connection page cache (a random proof at 10M entries reads a cold 16 KB tile).
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=2147418112;",
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

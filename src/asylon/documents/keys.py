@@ -29,6 +29,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
+from django.db import transaction
 
 from asylon.credentials import keys, status, trust
 from asylon.credentials.keys import KeyMaterialError
@@ -213,7 +214,12 @@ def trust_list_signed(now: datetime) -> bytes:
         issued_at=now,
         keys=tuple(s.trusted for s in issuer.signers),
     )
-    return trust.trust_list_sign(unsigned, root=issuer.root)
+    from asylon.transparency.services import trust_list_log
+
+    # Logged before it is signed, in one transaction: no list reaches a verifier unlogged.
+    with transaction.atomic():
+        trust_list_log(unsigned, at=now)
+        return trust.trust_list_sign(unsigned, root=issuer.root)
 
 
 def root_public_pem() -> bytes:

@@ -44,6 +44,7 @@ RULES = {
     "e": "every applicant holds a valid document",
     "order": "each case event starts at the stage where the case's previous event left it",
     "format": "every entry is a well-formed public body",
+    "trust": "each trust list logged is newer than the one before it",
     # The log's own, checked by asylon.transparency.monitor.
     "signature": "every checkpoint is signed by the log's key",
     "cosignature": "the latest checkpoint is cosigned by a quorum of the given witnesses",
@@ -132,6 +133,8 @@ class ProcedureAudit:
         self.person_cases: dict[str, set[str]] = {}
         # disclosure pseudonym → its last status, or "approved_against_origin_guard"
         self.disclosures: dict[str, str] = {}
+        # authority → [version, [kid, ...]] of its last trust list
+        self.trust_lists: dict[str, list[Any]] = {}
         self.last_day = ""
         self.findings: list[Finding] = []
 
@@ -305,12 +308,32 @@ class ProcedureAudit:
                 f"with no approval in the log before it (last status: {status or 'none'})",
             )
 
+    def _trust_list(self, index: int, public: dict[str, Any]) -> None:
+        authority, version = public["authority"], public["version"]
+        kids = sorted(key["kid"] for key in public["keys"])
+        if not isinstance(version, int):
+            raise TypeError("the version is not a number")
+        before = self.trust_lists.get(authority)
+        self.trust_lists[authority] = [version, kids]
+        if before is None:
+            self.counts["trust_list:key_added"] += len(kids)
+            return
+        self.counts["trust_list:key_added"] += len(set(kids) - set(before[1]))
+        self.counts["trust_list:key_withdrawn"] += len(set(before[1]) - set(kids))
+        # Verifiers refuse a list older than the one they hold, not one of the same version:
+        # either would let a withdrawn key sign again (asylon.credentials.trust).
+        if version < before[0]:
+            self._find(index, "trust", f"{authority}'s trust list version {version} after version {before[0]}")
+        elif version == before[0]:
+            self._find(index, "trust", f"{authority}'s trust list version {version} again, with other keys")
+
     _handlers = {
         "event": _event,
         "document": _document,
         "register": _register,
         "disclosure_decision": _disclosure_decision,
         "disclosure": _disclosure,
+        "trust_list": _trust_list,
     }
 
     def _find(self, index: int | None, rule: str, problem: str) -> None:
@@ -354,6 +377,7 @@ class ProcedureAudit:
             "case_persons": {case: sorted(persons) for case, persons in self.case_persons.items()},
             "person_cases": {person: sorted(cases) for person, cases in self.person_cases.items()},
             "disclosures": self.disclosures,
+            "trust_lists": self.trust_lists,
             "last_day": self.last_day,
         }
 
@@ -367,6 +391,8 @@ class ProcedureAudit:
         audit.case_persons = {case: set(persons) for case, persons in state["case_persons"].items()}
         audit.person_cases = {person: set(cases) for person, cases in state["person_cases"].items()}
         audit.disclosures = state["disclosures"]
+        # A state written before trust lists were logged has none.
+        audit.trust_lists = state.get("trust_lists", {})
         audit.last_day = state["last_day"]
         return audit
 

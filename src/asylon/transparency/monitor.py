@@ -187,7 +187,7 @@ class Report:
 
     def text(self) -> str:
         counts = self.counts
-        kinds = ("event", "document", "register", "disclosure_decision", "disclosure")
+        kinds = ("event", "document", "register", "disclosure_decision", "disclosure", "trust_list")
         others = sum(n for k, n in counts.items() if ":" not in k and k not in kinds)
         read = self.size - self.started_at
         rate = f", {read / self.seconds:,.0f} entries/s" if self.seconds > 0 and read else ""
@@ -204,7 +204,8 @@ class Report:
             f"decisions; removals {counts.get('event:removal_carried_out', 0)} carried out, "
             f"{counts.get('event:removal_refused', 0)} refused; disclosures "
             f"{counts.get('disclosure_decision:approved', 0)} approved, {counts.get('disclosure', 0)} sent; "
-            f"no-return register: {', '.join(self.listed) or 'empty'}.",
+            f"no-return register: {', '.join(self.listed) or 'empty'}; document-signer keys "
+            f"{counts.get('trust_list:key_added', 0)} added, {counts.get('trust_list:key_withdrawn', 0)} withdrawn.",
         ]
         lines += [finding.line() for finding in self.findings]
         if self.earlier_findings:

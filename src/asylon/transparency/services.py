@@ -16,6 +16,9 @@ People, cases, officers and disclosures appear only as keyed pseudonyms. The kin
   rejection: `status`, `disclosure`, the recipient's kind, country and onward countries,
   the countries the origin guard protects, `refusals`, `actor`.
 - `disclosure`: an export that left (asylon.safeguards.export).
+- `trust_list`: a trust list whose authority, version or document-signer keys differ from the
+  last one logged (a key added or withdrawn): `authority`, `version`, and per key its `kid`,
+  `office` and signing period (`from`, `until`), all of which the signed list publishes anyway.
 """
 
 from __future__ import annotations
@@ -35,16 +38,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from asylon.credentials.keys import spki
 from asylon.dataprotection import runtime
 from asylon.transparency import storage
 from asylon.transparency.bundle import bundle_make
 from asylon.transparency.merkle import HASH_SIZE, TILE_HEIGHT, HashMissing, MemoryHashStore, MerkleTree
-from asylon.transparency.models import Checkpoint, Cosignature, LogEntry, LogTile
+from asylon.transparency.models import Checkpoint, Cosignature, LogEntry, LogHead, LogTile
 from asylon.transparency.note import Checkpoint as CheckpointBody
 from asylon.transparency.note import Note, NoteError, NoteSigner, VerifierKey, open_note, sign_note
 
 if TYPE_CHECKING:
     from asylon.accounts.models import User
+    from asylon.credentials.trust import TrustList
     from asylon.documents.models import Document
     from asylon.safeguards.models import Attestation, Disclosure, NoReturnListing
 
@@ -320,6 +325,55 @@ def disclosure_decision_log(disclosure: Disclosure, *, origins: Iterable[str], a
     return entry_log("disclosure_decision", public, record, record_id=disclosure.pk)
 
 
+def trust_list_public(trust_list: TrustList) -> dict[str, Any]:
+    """What the log publishes of a trust list: its keys as verifiers see them, not when it was signed."""
+    return {
+        "authority": trust_list.authority,
+        "version": trust_list.version,
+        "keys": [
+            {"kid": k.kid.hex(), "office": k.office, "from": _iso(k.signs_from), "until": _iso(k.signs_until)}
+            for k in trust_list.keys
+        ],
+    }
+
+
+def _trust_list_logged() -> dict[str, Any] | None:
+    body = LogEntry.objects.filter(kind="trust_list").order_by("-index").values_list("body", flat=True).first()
+    return json.loads(bytes(body)) if body is not None else None
+
+
+def _trust_list_unchanged(public: dict[str, Any], logged: dict[str, Any] | None) -> bool:
+    return logged is not None and all(logged.get(k) == v for k, v in public.items())
+
+
+def trust_list_log(trust_list: TrustList, *, at: datetime) -> int | None:
+    """Append a trust list that differs from the last one logged (a document-signer key added or
+    withdrawn, a new version), before it is signed and in the same transaction, so that no list
+    reaches a verifier without its entry; returns its index, or None when the log holds it already.
+
+    Signing the same keys again is no change: the list is re-signed each time it is served.
+    """
+    public = trust_list_public(trust_list)
+    # Unlocked first: most calls find the list logged and should not take the log's lock.
+    if _trust_list_unchanged(public, _trust_list_logged()):
+        return None
+    with transaction.atomic():
+        # The head's lock: two processes serving a new list at once log it once.
+        LogHead.objects.select_for_update().filter(pk=1).first()
+        if _trust_list_unchanged(public, _trust_list_logged()):
+            return None
+        record = {
+            **public,
+            "keys": [
+                {**shown, "spki": spki(k.public_key).hex()}
+                for shown, k in zip(public["keys"], trust_list.keys, strict=True)
+            ],
+            "issued_at": trust_list.issued_at.isoformat(),
+            "at": at.isoformat(),
+        }
+        return entry_log("trust_list", {**public, "day": _day(at)}, record)
+
+
 @dataclass(frozen=True)
 class LogKey:
     signer: NoteSigner
@@ -344,9 +398,14 @@ class LogKey:
 
 @transaction.atomic
 def checkpoint_sign(at: datetime | None = None) -> Checkpoint:
+    """Sign the tree head; the latest checkpoint instead when it already signs this size and root,
+    so that a timer may run `asylon checkpoint` at any rate and the witnesses see each head once."""
     # A committed hash never changes, so the size and then its hashes need no lock.
     size = storage.log_size()
     root = storage.root_at(size)
+    latest = Checkpoint.objects.order_by("-size", "-pk").first()
+    if latest is not None and latest.size == size and bytes(latest.root) == root:
+        return latest
     body = CheckpointBody(origin=settings.ASYLON_LOG_ORIGIN, size=size, root=root).text()
     note = str(sign_note(body, LogKey.load().signer))
     return Checkpoint.objects.create(size=size, root=root, note=note, signed_at=at or timezone.now())
