@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from asylon.cases.models import Case
+from asylon.front import kept
 from asylon.people.models import Name, Person
 from tests.services.helpers import open_case, principal
 
@@ -85,10 +88,13 @@ def test_columns_named_otherwise_are_read_as_the_officer_maps_them(staff, browse
 
 def test_the_list_is_kept_sealed_in_the_session(staff, browser_for):
     browser = browser_for(staff.registrar)
-    upload(browser)
+    token = upload(browser).context["token"]
+    plain = base64.b64encode(LIST.encode()).decode()
     stored = Session.objects.get(session_key=browser.session.session_key).session_data
-    assert "Ri Sun-hui" not in stored
-    assert "Ri Sun-hui" not in repr(dict(browser.session))
+    [sealed] = browser.session["lists"].values()
+    # Neither the file nor its base64 is in the session's row; the sealed text opens to it.
+    assert "Ri Sun-hui" not in stored and plain[:40] not in sealed and plain[:40] not in stored
+    assert kept.recall(browser.session, "lists", token) == "c" + plain
 
 
 def test_an_unreadable_file_is_named_beside_the_field(staff, browser_for):

@@ -72,8 +72,9 @@ class ListForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-def _uploaded(request: HttpRequest, form: ListForm) -> tuple[str, bool, bytes] | None:
-    """The list posted now, sealed into the session; or the one the form's token names."""
+def _uploaded(request: HttpRequest, form: ListForm) -> tuple[str, str, bool, bytes] | None:
+    """The list posted now, sealed into the session, or the one the form's token names: its
+    token, file name (empty when recalled), whether it is XLSX, and its bytes."""
     upload = form.cleaned_data["file"]
     if upload is not None:
         if upload.size > LARGEST:
@@ -83,14 +84,14 @@ def _uploaded(request: HttpRequest, form: ListForm) -> tuple[str, bool, bytes] |
         data = upload.read()
         text = ("x" if xlsx else "c") + base64.b64encode(data).decode()
         office = office_slug(request.user.unit)
-        form.cleaned_data["token"] = kept.keep(request.session, SESSION_KEY, office=office, text=text, kept=1)
-        return upload.name, xlsx, data
+        token = kept.keep(request.session, SESSION_KEY, office=office, text=text, kept=1)
+        return token, upload.name, xlsx, data
     token = form.cleaned_data["token"]
     text = kept.recall(request.session, SESSION_KEY, token) if token else None
     if text is None:
         form.add_error("file", _("Choose the list to import."))
         return None
-    return "", text[0] == "x", base64.b64decode(text[1:])
+    return token, "", text[0] == "x", base64.b64decode(text[1:])
 
 
 def _case_numbers(user: User, report: ImportReport) -> dict[int, list[str]]:
@@ -112,7 +113,7 @@ def list_import_page(request: HttpRequest) -> HttpResponse:
     form = ListForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form, "fields": list(FIELD_LABELS.items())}
     if request.method == "POST" and form.is_valid() and (upload := _uploaded(request, form)) is not None:
-        name, xlsx, data = upload
+        token, name, xlsx, data = upload
         context["name"] = name
         try:
             header, rows = read_table(data, xlsx=xlsx)
@@ -124,7 +125,7 @@ def list_import_page(request: HttpRequest) -> HttpResponse:
         columns = [
             (i, h, chosen[i] if chosen[i] is not None else (h if h in FIELDS else "")) for i, h in enumerate(header)
         ]
-        context.update(columns=columns, token=form.cleaned_data["token"])
+        context.update(columns=columns, token=token)
         importing = "import" in request.POST
         try:
             report = list_import(
@@ -143,7 +144,7 @@ def list_import_page(request: HttpRequest) -> HttpResponse:
             context["problem"] = "; ".join(r.sentence for r in refused.refusals)
             return render(request, "front/import_list.html", context, status=403)
         if report.imported:
-            kept.drop(request.session, SESSION_KEY, form.cleaned_data["token"])
+            kept.drop(request.session, SESSION_KEY, token)
         context.update(
             report=report,
             importing=importing,
