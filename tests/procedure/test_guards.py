@@ -224,6 +224,23 @@ def test_the_last_valid_document_of_an_applicant_cannot_be_revoked():
     assert documents.revocation_refusals(only, (only,), (walk(State.FINAL),), documentation, TODAY) == []
 
 
+def test_a_document_is_not_revoked_when_the_one_kept_runs_out_that_day():
+    # Found by the services' stateful test: a renewal was revoked on the last day of the
+    # certificate it renewed, after that day's run. The old one was still valid, so the guard
+    # allowed it; the next run renews only documents valid on its day, and the applicant was
+    # left without one. What is kept must carry the person into tomorrow.
+    cases = (walk(State.SCREENED),)
+    old = doc()
+    renewal = replace(doc(2), valid_from=old.valid_until - timedelta(days=30))
+    last_day = old.valid_until
+    codes = [r.code for r in documents.revocation_refusals(renewal, (old, renewal), cases, documentation, last_day)]
+    assert codes == [Code.DOCUMENTATION_GAP]
+    # A day earlier the old one is valid tomorrow too, and tomorrow's run renews it again.
+    day_before = last_day - timedelta(days=1)
+    assert documents.revocation_refusals(renewal, (old, renewal), cases, documentation, day_before) == []
+    assert documents.renewals_due(cases, (old, replace(renewal, revoked=True)), last_day) == [old]
+
+
 def test_revocation_needs_a_valid_document_and_the_documentation_role():
     revoked = doc(revoked=True)
     codes = [r.code for r in documents.revocation_refusals(revoked, (revoked,), (), registrar, TODAY)]

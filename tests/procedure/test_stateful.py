@@ -92,13 +92,11 @@ class Procedure(RuleBasedStateMachine):
 
     @rule(days=st.integers(1, 45))
     def advance_time(self, days: int) -> None:
-        # Each day the renewal run renews what is due; a long jump runs it every day.
+        # Each day the run issues what is due; a long jump runs it every day.
         for _ in range(days):
             self.today += timedelta(days=1)
             for applicant in self.applicants:
-                if not docs.needs_document((applicant.case,)):
-                    continue
-                for d in docs.renewals_due((applicant.case,), tuple(applicant.documents), self.today):
+                for d in docs.documents_due((applicant.case,), tuple(applicant.documents), self.today):
                     self._issue(applicant, d.type)
 
     @precondition(lambda self: self.applicants)

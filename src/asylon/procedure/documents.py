@@ -86,14 +86,17 @@ def issue_refusals(document_type: DocumentType, cases: tuple[Case, ...], actor: 
 def revocation_refusals(
     document: Document, held: tuple[Document, ...], cases: tuple[Case, ...], actor: Actor, today: date
 ) -> list[Refusal]:
-    """A document is revoked only if the person keeps another valid one while they need it."""
+    """A document is revoked only if the person keeps another valid one while they need it:
+    valid today and tomorrow, since the daily run renews only what is still valid on its day
+    and may already have run today."""
     found = []
     if not actor.has_any(REVOKERS):
         found.append(Refusal.of(Code.ROLE_NOT_PERMITTED))
     if not document.valid_on(today):
         found.append(Refusal.of(Code.DOCUMENT_NOT_VALID))
-    others = [d for d in held if d.id != document.id and d.valid_on(today)]
-    if needs_document(cases) and not others:
+    others = [d for d in held if d.id != document.id]
+    kept = all(any(d.valid_on(day) for d in others) for day in (today, today + timedelta(days=1)))
+    if needs_document(cases) and not kept:
         found.append(Refusal.of(Code.DOCUMENTATION_GAP))
     return found
 
