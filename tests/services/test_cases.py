@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from asylon.cases import services
-from asylon.cases.models import Case, Decision, Event
+from asylon.cases.models import Case, Decision, Event, NumberSeries
 from asylon.documents.models import Document
 from asylon.procedure import case as p
 from asylon.procedure.refusals import Code, Refused
@@ -32,6 +32,18 @@ def test_intake_opens_a_case_with_its_people_detention_and_first_event(staff):
     assert [m.relation for m in case.members.order_by("pk")] == ["principal", "child"]
     assert case.principal.detentions.get().next_review_on >= T0.date()
     assert list(case.events.values_list("seq", "type")) == [(1, "intake_opened")]
+
+
+def test_numbers_run_on_from_those_drawn_before_the_series_were_kept(staff):
+    first = walk_to(staff, open_case(staff), p.State.REGISTERED)
+    # A database numbered before series were kept: its numbers are there, its series are not.
+    NumberSeries.objects.all().delete()
+
+    second = walk_to(staff, open_case(staff, principal("박민준")), p.State.REGISTERED)
+
+    assert (first.number, second.number) == ("AS-2026-000001", "AS-2026-000002")
+    assert [d.number[:10] for d in Document.objects.order_by("pk")] == ["T260000001", "T260000002"]
+    assert NumberSeries.objects.get(prefix="AS-2026-").last == 2
 
 
 def test_only_a_registration_officer_opens_an_intake(staff):

@@ -9,10 +9,12 @@ from django.db import connection
 
 from asylon.cases import services
 from asylon.cases.models import Case, Decision, Event
+from asylon.documents import services as document_services
+from asylon.documents.models import Document
 from asylon.procedure import case as p
 from asylon.procedure.refusals import Code, Refused
 from asylon.procedure.roles import Role
-from tests.services.helpers import open_case, walk_to
+from tests.services.helpers import open_case, principal, walk_to
 
 THREADS = 8
 
@@ -60,3 +62,50 @@ def test_many_reviewers_deciding_the_same_case_at_once_make_exactly_one_decision
     assert decision.decided_by == reviewers[won[0]]
     assert Event.objects.filter(case=case, type="decide").count() == 1
     assert Case.objects.get(pk=case.pk).state == p.State.DECIDED
+
+
+def _at_once(work) -> list[BaseException]:
+    """Run `work(index)` on THREADS threads released together; the errors they raised."""
+    start = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            start.wait()
+            work(index)
+        except BaseException as error:  # reported by the caller
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def test_intakes_opened_at_once_each_get_a_number_of_their_own(staff):
+    open_case(staff)  # the series exists, as on any working day
+    errors = _at_once(lambda index: open_case(staff, principal(f"김영호{index}")))
+
+    assert errors == []
+    numbers = sorted(Case.objects.values_list("number", flat=True))
+    assert numbers == [f"AS-2026-{n:06d}" for n in range(1, THREADS + 2)]
+
+
+def test_documents_issued_at_once_each_get_a_number_of_their_own(staff):
+    cases = [walk_to(staff, open_case(staff, principal(f"박민준{i}")), p.State.REGISTERED) for i in range(THREADS)]
+    first = set(Document.objects.values_list("number", flat=True))
+
+    def replace(index: int) -> None:
+        document = Document.objects.get(case=cases[index])
+        document_services.document_replace(user=staff.documentation, document_id=document.pk, reason="Lost")
+
+    errors = _at_once(replace)
+
+    assert errors == []
+    numbers = set(Document.objects.values_list("number", flat=True)) - first
+    assert len(numbers) == THREADS
+    assert all(document_services.number_is_valid(n) for n in numbers)

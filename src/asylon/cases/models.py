@@ -352,3 +352,29 @@ class CaseRead(models.Model):
 
     def __str__(self) -> str:
         return f"read of {self.case_id} by {self.user_id}"
+
+
+class NumberSeries(models.Model):
+    """The last number drawn in a series of case or document numbers ("AS-2026-", "T26").
+
+    Drawing updates this row, which holds its lock until the drawing transaction ends: two
+    intakes at once wait on each other for a number instead of counting the same rows and
+    colliding, and no draw counts a year's rows.
+    """
+
+    prefix = models.CharField(max_length=20, primary_key=True)
+    last = models.PositiveBigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.last}"
+
+    @classmethod
+    def draw(cls, prefix: str, issued: models.QuerySet[Any]) -> int:
+        """The next number of the series, within the caller's transaction. A series met for
+        the first time starts after the numbers `issued` holds (drawn before series were kept)."""
+        series = cls.objects.filter(prefix=prefix)
+        if not series.update(last=models.F("last") + 1):
+            # Two first draws at once: one insert waits on the other's, then does nothing.
+            cls.objects.bulk_create([cls(prefix=prefix, last=issued.count())], ignore_conflicts=True)
+            series.update(last=models.F("last") + 1)
+        return series.values_list("last", flat=True).get()

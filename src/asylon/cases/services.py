@@ -18,7 +18,17 @@ from django.db.models import Max, Model
 from django.utils import timezone
 
 from asylon.accounts.models import User
-from asylon.cases.models import Alert, Appeal, Assessment, Case, CaseMember, Decision, Event, Interview
+from asylon.cases.models import (
+    Alert,
+    Appeal,
+    Assessment,
+    Case,
+    CaseMember,
+    Decision,
+    Event,
+    Interview,
+    NumberSeries,
+)
 from asylon.dataprotection import runtime
 from asylon.dataprotection.blind import blind_index
 from asylon.documents import services as document_services
@@ -261,9 +271,8 @@ def name_add(*, person: Person, name: NameInput) -> Name:
 
 
 def _case_number(at: datetime) -> str:
-    # The row lock is not there yet for a new case; the unique constraint settles a race.
-    count = Case.objects.filter(number__startswith=f"AS-{at.year}-").count()
-    return f"AS-{at.year}-{count + 1:06d}"
+    prefix = f"AS-{at.year}-"
+    return f"{prefix}{NumberSeries.draw(prefix, Case.objects.filter(number__startswith=prefix)):06d}"
 
 
 @transaction.atomic

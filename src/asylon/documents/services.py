@@ -12,6 +12,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from asylon.accounts.models import User
+from asylon.cases.models import NumberSeries
 from asylon.documents.credential import status_index_draw
 from asylon.documents.models import Document, DocumentDue
 from asylon.people.models import Person
@@ -39,8 +40,7 @@ def number_is_valid(number: str) -> bool:
 
 def _next_number(document_type: procedure.DocumentType, year: int) -> str:
     prefix = f"{PREFIX[document_type]}{year % 100:02d}"
-    count = Document.objects.filter(number__startswith=prefix).count()
-    body = f"{prefix}{count + 1:07d}"
+    body = f"{prefix}{NumberSeries.draw(prefix, Document.objects.filter(number__startswith=prefix)):07d}"
     return body + check_character(body)
 
 
