@@ -129,3 +129,15 @@ def test_a_spreadsheet_is_read_like_a_csv(staff, browser_for):
 
     [(fate, _)] = response.context["rows"]
     assert (fate.label, fate.ok) == ("X1", True)
+
+
+def test_row_errors_are_in_the_officer_s_language(staff, browser_for):
+    browser = browser_for(staff.registrar)
+    browser.post(reverse("front:set_language"), {"language": "ko", "next": URL})
+
+    page = upload(browser, LIST + "A4,이순자,?,3/3/90,\n").content.decode()
+
+    assert "이름이 비어 있습니다" in page
+    assert "성별은 F, M 또는 X(또는 여/남, 女/男)여야 합니다" in page
+    assert "날짜가 아닙니다: &#x27;3/3/90&#x27;" in page
+    assert "the name is empty" not in page

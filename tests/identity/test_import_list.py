@@ -24,12 +24,12 @@ GOOD = (
 MAP = ["번호=record_id", "성명=name", "성별=sex", "생년월일=dob", "출신=province"]
 
 
-def run(tmp_path, staff, text: str, *flags: str) -> str:
+def run(tmp_path, staff, text: str, *flags: str, mapping: list[str] = MAP) -> str:
     path = tmp_path / "list.csv"
     path.write_text(text, encoding="utf-8")
     out = StringIO()
     args = ["import_list", str(path), "--source", "ngo", "--user", staff.registrar.username]
-    args += [f"--map={m}" for m in MAP]
+    args += [f"--map={m}" for m in mapping]
     call_command(*args, *flags, stdout=out, stderr=StringIO())
     return out.getvalue()
 
@@ -98,6 +98,17 @@ def test_the_error_report_names_each_column(tmp_path, staff):
     assert "row 3 [A5]: error: column '성별': sex must be F, M or X" in out
     assert "row 4 [A6]: error: column '생년월일': Needs a year, and must be 1 to 12." in out
     assert "row 5 [A7]: error: column '생년월일': not a date: '3/3/90'" in out
+
+
+def test_a_nationality_is_read_as_a_code_or_as_a_name_the_lists_write(tmp_path, staff):
+    text = "번호,성명,성별,생년월일,국적\nA1,김영호,남,1985,조선\nA2,박철민,남,1970,cn\nA3,이순자,여,1990,Koryo\n"
+    mapping = [*MAP[:4], "국적=nationality"]
+    out = run(tmp_path, staff, text, "--dry-run", mapping=mapping)
+    assert "row 4 [A3]: error: column '국적': not a country: 'Koryo' (a two-letter code such as KP or CN)" in out
+
+    run(tmp_path, staff, text, "--accept-valid-rows", mapping=mapping)
+
+    assert sorted(p.nationalities for p in Person.objects.all()) == [["CN"], ["KP"]]
 
 
 def test_accepting_the_valid_rows_imports_them_and_reports_the_rest(tmp_path, staff):

@@ -1,4 +1,4 @@
-"""Two officers acting on the same case at the same moment: exactly one wins."""
+"""Officers acting at the same moment: exactly one wins a step, and each draws a number of its own."""
 
 from __future__ import annotations
 

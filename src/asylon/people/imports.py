@@ -5,7 +5,8 @@ the row's person is stored, indexed and checked for duplicates like any other. A
 cannot make a person is reported with the column at fault; nothing is dropped silently.
 The whole file is one transaction: with any row in error nothing is imported unless the
 officer accepts the valid rows. A dry run does the same work and rolls it back, so that
-its report is the report the import would give.
+its report is the report the import would give. Messages are in the language active when the
+list is read: the officer's in the browser, English on the command line.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from asylon.accounts.models import User
 from asylon.cases import services
@@ -29,6 +31,15 @@ from asylon.procedure import case as procedure
 
 FIELDS = ("record_id", "name", "name_alt", "romanization", "sex", "dob", "province", "nationality")
 _SEX = {"f": "F", "female": "F", "女": "F", "여": "F", "m": "M", "male": "M", "男": "M", "남": "M", "x": "X"}
+# Country names the lists we know write instead of a code; any two-letter code is taken as is.
+_COUNTRIES = {
+    "KP": ("north korea", "dprk", "democratic people's republic of korea", "조선", "북한", "朝鲜", "北朝鲜"),
+    "KR": ("south korea", "republic of korea", "rok", "한국", "대한민국", "남한", "韩国"),
+    "CN": ("china", "prc", "people's republic of china", "중국", "中国"),
+    "MN": ("mongolia", "몽골", "蒙古"),
+    "RU": ("russia", "russian federation", "러시아", "俄罗斯"),
+}
+_COUNTRY = {name: code for code, names in _COUNTRIES.items() for name in names}
 _DATES = (
     (re.compile(r"^(\d{4})$"), ("y",)),
     (re.compile(r"^(\d{4})[-./](\d{1,2})$"), ("y", "m")),
@@ -91,20 +102,20 @@ def read_table(data: bytes, *, xlsx: bool) -> tuple[list[str], list[list[str]]]:
         try:
             import openpyxl
         except ImportError:  # an optional dependency: CSV needs nothing
-            raise ListUnreadable("reading XLSX needs the openpyxl package; save the sheet as CSV") from None
+            raise ListUnreadable(_("reading XLSX needs the openpyxl package; save the sheet as CSV")) from None
         try:
             sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
             table = [["" if c is None else str(c).strip() for c in row] for row in sheet.iter_rows(values_only=True)]
         except Exception as error:
-            raise ListUnreadable(f"not a readable XLSX file ({error})") from None
+            raise ListUnreadable(_("not a readable XLSX file (%(error)s)") % {"error": error}) from None
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ListUnreadable("not UTF-8 text; save the list as CSV UTF-8") from None
+            raise ListUnreadable(_("not UTF-8 text; save the list as CSV UTF-8")) from None
         table = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""))]
     if not table:
-        raise ListUnreadable("the file is empty")
+        raise ListUnreadable(_("the file is empty"))
     return table[0], table[1:]
 
 
@@ -112,14 +123,17 @@ def column_map(header: list[str], mapping: Mapping[str, str]) -> dict[str, int]:
     """Each field to its column: a column named like the field, or as `--map column=field` says."""
     unknown = sorted(set(mapping.values()) - set(FIELDS))
     if unknown:
-        raise ListUnreadable(f"unknown field(s) {', '.join(unknown)}; the fields are {', '.join(FIELDS)}")
+        raise ListUnreadable(
+            _("unknown field(s) %(unknown)s; the fields are %(fields)s")
+            % {"unknown": ", ".join(unknown), "fields": ", ".join(FIELDS)}
+        )
     missing = sorted(set(mapping) - set(header))
     if missing:
-        raise ListUnreadable(f"no column named {', '.join(missing)} in the file")
+        raise ListUnreadable(_("no column named %(columns)s in the file") % {"columns": ", ".join(missing)})
     found = {h: i for i, h in enumerate(header) if h in FIELDS}
     found.update({f: header.index(c) for c, f in mapping.items()})
     if "name" not in found:
-        raise ListUnreadable("no column for the name: name one with --map COLUMN=name")
+        raise ListUnreadable(_("no column for the name: map one of the columns to the name"))
     return found
 
 
@@ -157,18 +171,25 @@ def person_of(
                 )
             )
     if not cells.get("name"):
-        errors[columns["name"]] = "the name is empty"
+        errors[columns["name"]] = _("the name is empty")
     sex = _SEX.get(cells.get("sex", "").strip().lower(), "")
     if not sex:
-        errors[columns.get("sex", "sex")] = "sex must be F, M or X (or 여/남, 女/男)"
+        errors[columns.get("sex", "sex")] = _("sex must be F, M or X (or 여/남, 女/男)")
     born: tuple[int | None, int | None, int | None] = (None, None, None)
     if cells.get("dob"):
         parsed = _date(cells["dob"])
         if parsed is None:
-            errors[columns["dob"]] = f"not a date: {cells['dob']!r} (1985, 03/1985, 1985-03-12, 12/03/1985)"
+            errors[columns["dob"]] = _("not a date: %(value)s (1985, 03/1985, 1985-03-12, 12/03/1985)") % {
+                "value": repr(cells["dob"])
+            }
         else:
             born = parsed
-    nationality = cells.get("nationality", "").upper()
+    nationality = cells.get("nationality", "")
+    nationality = _COUNTRY.get(nationality.lower(), nationality.upper())
+    if nationality and not (len(nationality) == 2 and nationality.isascii() and nationality.isalpha()):
+        errors[columns["nationality"]] = _("not a country: %(value)s (a two-letter code such as KP or CN)") % {
+            "value": repr(cells["nationality"])
+        }
     if errors:
         return None, errors
     person = services.PersonInput(
@@ -229,7 +250,7 @@ def list_import(
             fate = RowFate(number, cells.get("record_id", ""))
             fates.append(fate)
             if not any(row):
-                fate.errors[""] = "the row is empty"
+                fate.errors[""] = _("the row is empty")
                 continue
             person, fate.errors = person_of(cells, source, columns)
             if person is None:
