@@ -21,6 +21,19 @@ def test_a_program_reads_cases_with_its_token(staff, api):
     assert response.json()["number"] == case.number
 
 
+def test_an_expired_or_revoked_token_is_refused(staff, clock):
+    token = ApiToken.create_for(staff.eligibility, days=30)
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    assert client.get("/api/cases").status_code == 200
+
+    clock.advance(days=30)
+
+    assert client.get("/api/cases").status_code == 401
+    again = ApiToken.create_for(staff.eligibility)
+    ApiToken.objects.filter(digest=ApiToken.digest_of(again)).delete()
+    assert Client(headers={"Authorization": f"Bearer {again}"}).get("/api/cases").status_code == 401
+
+
 def _csrf_token(client: Client) -> str:
     # The cookie is HttpOnly: the browser's scripts read the token from the docs page instead.
     page = client.get("/api/docs").content.decode()

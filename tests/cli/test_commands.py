@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -32,6 +33,32 @@ def test_createuser_grants_roles_and_prints_a_generated_password_and_token():
     assert user.check_password(password)
     token = out.split("API token: ")[1].split()[0]
     assert ApiToken.user_for(token) == user
+
+
+def test_api_tokens_are_created_listed_and_revoked_by_name_never_shown_again(staff):
+    out = run("api_tokens", "create", staff.registrar.username, "--label", "NGO alert feed", "--days", "30")
+    token = out.split("API token: ")[1].split()[0]
+    assert ApiToken.user_for(token) == staff.registrar
+    created = ApiToken.objects.get()
+    assert created.expires_at - created.created_at == timedelta(days=30)
+
+    listed = run("api_tokens", "list")
+    assert f"{created.pk}  {staff.registrar.username}  NGO alert feed" in listed
+    assert token not in listed
+
+    assert (
+        run("api_tokens", "revoke", str(created.pk)).strip()
+        == f"Revoked token {created.pk} of {staff.registrar.username}."
+    )
+    assert ApiToken.user_for(token) is None
+    assert "No API tokens." in run("api_tokens", "list")
+
+
+def test_revoking_an_unknown_token_names_it_and_revokes_none(staff):
+    kept = ApiToken.create_for(staff.registrar)
+    with pytest.raises(CommandError, match="no API token 999"):
+        run("api_tokens", "revoke", str(ApiToken.objects.get().pk), "999")
+    assert ApiToken.user_for(kept) == staff.registrar
 
 
 def test_createuser_refuses_a_short_password_and_creates_nothing():

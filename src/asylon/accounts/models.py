@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from asylon.dataprotection.runtime import sealed
 from asylon.people.models import SealedRow
@@ -63,30 +65,42 @@ class RoleGrant(models.Model):
         return super().delete(*args, **kwargs)  # type: ignore[arg-type]
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 class ApiToken(models.Model):
-    """Only the digest is stored: a database copy does not let anyone call the API."""
+    """Only the digest is stored: a database copy does not let anyone call the API. A program
+    using a token is asked for no second factor, so every token expires, and an administrator
+    lists and revokes them with `asylon api-tokens`."""
+
+    DAYS = 90
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
     label = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return self.label or f"token {self.pk}"
 
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
     @classmethod
-    def create_for(cls, user: User, label: str = "") -> str:
+    def create_for(cls, user: User, label: str = "", days: int = DAYS) -> str:
         token = "asy_" + secrets.token_urlsafe(32)
-        cls.objects.create(user=user, digest=_digest(token), label=label)
+        now = timezone.now()
+        cls.objects.create(
+            user=user, digest=cls.digest_of(token), label=label, created_at=now, expires_at=now + timedelta(days=days)
+        )
         return token
 
     @classmethod
     def user_for(cls, token: str) -> User | None:
-        found = cls.objects.select_related("user").filter(digest=_digest(token), user__is_active=True).first()
+        found = (
+            cls.objects.select_related("user")
+            .filter(digest=cls.digest_of(token), user__is_active=True, expires_at__gt=timezone.now())
+            .first()
+        )
         return found.user if found else None
 
 

@@ -22,13 +22,15 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer asy_...`, a token made with `ApiToken.create_for`."""
+    """`Authorization: Bearer asy_...`, a token made with `asylon api-tokens create`, unexpired."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
         user = ApiToken.user_for(token)
         if user is None:
             # A wrong token is refused even if a session cookie came too: the caller meant the token.
-            raise AuthenticationError(message="The API token is not valid, or its user is no longer active.")
+            raise AuthenticationError(
+                message="The API token is not valid, has expired or was revoked, or its user is no longer active."
+            )
         return user
 
 

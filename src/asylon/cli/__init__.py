@@ -18,6 +18,7 @@ ALIASES = {
     "verifier-page": "verifier_page",
     "log-proof": "log_proof",
     "import-list": "import_list",
+    "api-tokens": "api_tokens",
 }
 
 
