@@ -24,46 +24,6 @@ pytestmark = [
 ]
 
 
-def test_many_reviewers_deciding_the_same_case_at_once_make_exactly_one_decision(staff, make_user):
-    case = walk_to(staff, open_case(staff), p.State.ASSESSMENT_REVIEWED)
-    reviewers = [make_user(f"reviewer{i}", Role.REVIEWER) for i in range(THREADS)]
-    start = threading.Barrier(THREADS)
-    won: list[int] = []
-    refused: list[list[Code]] = []
-    errors: list[BaseException] = []
-
-    def decide(index: int) -> None:
-        step = p.Decide(
-            outcome=p.Outcome.REFUGEE_STATUS if index % 2 else p.Outcome.REJECTED,
-            reasons=f"Reasons of reviewer {index}.",
-            countries_assessed=frozenset({"KP"}),
-        )
-        try:
-            start.wait()
-            services.case_take(user=reviewers[index], case_id=case.pk, step=step)
-            won.append(index)
-        except Refused as refusal:
-            refused.append(refusal.codes)
-        except BaseException as error:  # reported by the main thread below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=decide, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert errors == []
-    assert len(won) == 1
-    assert refused == [[Code.STATE_DOES_NOT_ALLOW]] * (THREADS - 1)
-    decision = Decision.objects.get(case=case)
-    assert decision.decided_by == reviewers[won[0]]
-    assert Event.objects.filter(case=case, type="decide").count() == 1
-    assert Case.objects.get(pk=case.pk).state == p.State.DECIDED
-
-
 def _at_once(work) -> list[BaseException]:
     """Run `work(index)` on THREADS threads released together; the errors they raised."""
     start = threading.Barrier(THREADS)
@@ -84,6 +44,33 @@ def _at_once(work) -> list[BaseException]:
     for t in threads:
         t.join()
     return errors
+
+
+def test_many_reviewers_deciding_the_same_case_at_once_make_exactly_one_decision(staff, make_user):
+    case = walk_to(staff, open_case(staff), p.State.ASSESSMENT_REVIEWED)
+    reviewers = [make_user(f"reviewer{i}", Role.REVIEWER) for i in range(THREADS)]
+    won: list[int] = []
+    refused: list[list[Code]] = []
+
+    def decide(index: int) -> None:
+        step = p.Decide(
+            outcome=p.Outcome.REFUGEE_STATUS if index % 2 else p.Outcome.REJECTED,
+            reasons=f"Reasons of reviewer {index}.",
+            countries_assessed=frozenset({"KP"}),
+        )
+        try:
+            services.case_take(user=reviewers[index], case_id=case.pk, step=step)
+            won.append(index)
+        except Refused as refusal:
+            refused.append(refusal.codes)
+
+    assert _at_once(decide) == []
+    assert len(won) == 1
+    assert refused == [[Code.STATE_DOES_NOT_ALLOW]] * (THREADS - 1)
+    decision = Decision.objects.get(case=case)
+    assert decision.decided_by == reviewers[won[0]]
+    assert Event.objects.filter(case=case, type="decide").count() == 1
+    assert Case.objects.get(pk=case.pk).state == p.State.DECIDED
 
 
 def test_intakes_opened_at_once_each_get_a_number_of_their_own(staff):
