@@ -93,3 +93,38 @@ def test_names_written_before_match_keys_are_indexed_by_the_reindex(staff):
     assert [
         c.person_id for c in possible_duplicates(staff.registrar, newcomer(("Lee Soon Hee", "Latn", "passport")))
     ] == [case.principal_id]
+
+
+def test_a_person_in_two_readable_cases_is_one_candidate_with_both_numbers(staff):
+    from asylon.cases.models import CaseMember
+
+    case = open_case(staff, principal("리순희"))
+    other = open_case(staff, principal("박철민"))
+    CaseMember.objects.create(case=other, person=case.principal, relation="sibling")
+    found = possible_duplicates(staff.registrar, newcomer(("리순희", "Hang", "")))
+    assert [c.person_id for c in found].count(case.principal_id) == 1
+    [candidate] = [c for c in found if c.person_id == case.principal_id]
+    assert candidate.case_numbers == tuple(sorted((case.number, other.number)))
+
+
+def test_candidates_turned_away_by_need_to_know_leave_room_for_the_next(staff, monkeypatch):
+    from asylon.people import duplicates
+
+    monkeypatch.setattr(duplicates, "SHORTLIST", 1)
+    monkeypatch.setattr(duplicates, "SLICE", 1)
+    cases = [open_case(staff, principal("리순희")) for _ in range(3)]  # equally ranked: by id
+    Case.objects.filter(pk__in=[c.pk for c in cases[:2]]).update(office="bangkok")
+    found = possible_duplicates(staff.registrar, newcomer(("리순희", "Hang", "")))
+    assert [c.person_id for c in found] == [cases[2].principal_id]
+
+
+def test_excluded_persons_are_passed_over(staff, monkeypatch):
+    from asylon.people import duplicates
+
+    monkeypatch.setattr(duplicates, "SHORTLIST", 2)
+    monkeypatch.setattr(duplicates, "SLICE", 1)
+    a, b, c = (open_case(staff, principal("리순희")).principal_id for _ in range(3))
+    records = duplicates.input_records(newcomer(("리순희", "Hang", "")))
+    assert [p.pk for p in duplicates.shortlist(records)] == [a, b]
+    assert [p.pk for p in duplicates.shortlist(records, exclude=[a])] == [b, c]
+    assert [p.pk for p in duplicates.shortlist(records, exclude=[a, b])] == [c]

@@ -12,17 +12,18 @@ read is never a candidate, and is not counted either.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from asylon.dataprotection import cipher, runtime
 from asylon.dataprotection.blind import blind_index
-from asylon.matching.score import DEFAULT_MODEL, DEFAULT_THRESHOLD, Record, levels, prepare, score
+from asylon.matching.score import DEFAULT_MODEL, DEFAULT_THRESHOLD, Prepared, Record, levels, prepare, score
 from asylon.people.matchkeys import match_digests, name_record, person_records
 from asylon.people.models import DuplicatePair, Name, NameKey, Person, fold, partial_date
 
@@ -38,8 +39,7 @@ if TYPE_CHECKING:
 SUGGEST_THRESHOLD = 0.2
 # Candidates decrypted and scored per lookup, those sharing the most keys first.
 SHORTLIST = 50
-# Candidates read per query, best ranked first: need to know lets nearly all of them through,
-# so the first slice nearly always fills the shortlist.
+# Persons sharing keys ranked per query (ids only, from an index).
 SLICE = 2 * SHORTLIST
 
 
@@ -89,10 +89,14 @@ def input_records(person: PersonInput) -> list[Record]:
 
 def compare(ours: Sequence[Record], theirs: Sequence[Record]) -> Comparison | None:
     """The best-scoring pair of names between two persons."""
+    return _best([(r, prepare(r)) for r in ours], theirs)
+
+
+def _best(ours: Sequence[tuple[Record, Prepared]], theirs: Sequence[Record]) -> Comparison | None:
+    """`compare`, with our records prepared once for every candidate."""
     best: Comparison | None = None
     prepared_theirs = [(r, prepare(r)) for r in theirs]
-    for a in ours:
-        pa = prepare(a)
+    for a, pa in ours:
         for b, pb in prepared_theirs:
             level_set = levels(pa, pb)
             probability = score(DEFAULT_MODEL, level_set)
@@ -137,43 +141,65 @@ def _digests(records: Iterable[Record]) -> set[str]:
     return found
 
 
+def ranked(digests: Iterable[str], start: int, count: int) -> list[int]:
+    """Persons sharing a key with the digests, those sharing the most distinct keys first
+    (then by id): `count` of them from `start`. Counted by the database over the index of
+    (digest, person), so no row of the key table itself is read."""
+    return list(
+        NameKey.objects.filter(digest__in=list(digests))
+        .values("person_id")
+        .annotate(shared=Count("digest", distinct=True))
+        .order_by("-shared", "person_id")
+        .values_list("person_id", flat=True)[start : start + count]
+    )
+
+
+def _ranked_all(digests: set[str], excluded: set[int]) -> Iterator[int]:
+    """Every person sharing a key, best ranked first, read from the database a slice at a time
+    as they are asked for; those `excluded` passed over (a slice holds as many more)."""
+    size = SLICE + len(excluded)
+    for start in itertools.count(0, size):
+        page = ranked(digests, start, size)
+        yield from (pk for pk in page if pk not in excluded)
+        if len(page) < size:
+            return
+
+
 def shortlist(records: Sequence[Record], reach: Q | None = None, exclude: Iterable[int] = ()) -> list[Person]:
     """Persons sharing a key with the records, most keys first, their names prefetched; only
     those `reach` (a condition on Person) lets through, when given, and none merged away.
 
-    The keys by digest in one indexed query; then the persons they name, best ranked first,
-    read with their names a slice at a time until the shortlist is full (one slice, nearly
-    always). Joined in one query, a planner may start from every unmerged person instead."""
+    The best ranked first, as many as the shortlist holds, read with their names; where
+    `reach` or a merge turned some away, twice as many of the next, and so on (need to know
+    lets nearly all of them through, so the first read nearly always fills the shortlist).
+    Joined in one query, a planner may start from every unmerged person instead."""
     digests = _digests(records)
     if not digests:
         return []
-    excluded = set(exclude)
-    shared: Counter[int] = Counter()
-    for person_id, _ in set(NameKey.objects.filter(digest__in=digests).values_list("person_id", "digest")):
-        if person_id not in excluded:
-            shared[person_id] += 1
-    ranked = sorted(shared, key=lambda pk: (-shared[pk], pk))
     persons = Person.objects.filter(merged_into__isnull=True)
     if reach is not None:
         persons = persons.filter(reach)
     names = Prefetch("names", queryset=Name.objects.order_by("-is_primary", "pk"))
-    found: list[Person] = []
-    for start in range(0, len(ranked), SLICE):
-        ranks = {pk: i for i, pk in enumerate(ranked[start : start + SLICE])}
-        found += sorted(persons.filter(pk__in=ranks).prefetch_related(names), key=lambda p: ranks[p.pk])
-        if len(found) >= SHORTLIST:
-            break
-    return found[:SHORTLIST]
+    ids = _ranked_all(digests, set(exclude))
+    found: dict[int, Person] = {}  # a person in two readable cases is read twice, and kept once
+    size = SHORTLIST
+    while len(found) < SHORTLIST and (chunk := list(itertools.islice(ids, size))):
+        ranks = {pk: i for i, pk in enumerate(chunk)}
+        for person in sorted(persons.filter(pk__in=chunk).prefetch_related(names), key=lambda p: ranks[p.pk]):
+            found.setdefault(person.pk, person)
+        size *= 2
+    return list(found.values())[:SHORTLIST]
 
 
 def scored(records: Sequence[Record], persons: Iterable[Person], threshold: float) -> list[tuple[Person, Comparison]]:
     found = []
+    ours = [(r, prepare(r)) for r in records]
     for person in persons:
         try:
             theirs = person_records(person)
         except cipher.KeysDestroyed:
             continue  # a shredded office's record is no one's candidate
-        best = compare(records, theirs)
+        best = _best(ours, theirs)
         if best is not None and best.score >= threshold:
             found.append((person, best))
     found.sort(key=lambda item: (-item[1].score, item[0].pk))
