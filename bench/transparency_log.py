@@ -11,12 +11,11 @@ pymerkle 7.0.0's SqliteTree beside each figure and the ratio:
    pymerkle appends the same entry
    bodies (canonical JSON, ≈190 bytes) with append_entry / append_entries;
 2. inclusion and consistency proofs at N entries, read from the stored tiles for the
-   checkpoint's size (medians over random leaves and sizes, round trips included, warm
-   OS page cache; the old roots that consistency proofs are checked against are all read
-   first, so that reading one does not warm the tiles its timed proof reads): the
-   application's services (one query per proof, a few tiles by primary key), and the same
-   with the hashes of levels ≥ 8 kept in the process (which the application does not do);
-   then their verification;
+   checkpoint's size (medians over random leaves and sizes over the whole tree, round trips
+   included, warm OS page cache; the old roots that consistency proofs are checked against
+   are all read first, so that reading one does not warm the tiles its timed proof reads):
+   the application's services (one query per proof, a few tiles by primary key); then their
+   verification;
 3. cold start: a new process opens the stored log, answers an inclusion proof, reads the
    root and checks the proof; "after setup" starts once Python, Django and the modules are
    imported (so it leaves import time out), "from spawn" counts everything;
@@ -61,7 +60,6 @@ from benchdb import postgres_url
 SAMPLES = 2_000  # random proofs per path
 SINGLE = 2_000  # entries appended one per transaction
 BATCH, BATCHES = 1_000, 10  # entries per transaction, transactions
-CACHED_LEVEL = 8  # a server process may keep every hash from this level up (tiles 1 and above)
 COLD_RUNS = 3
 PYMERKLE_BUDGET_S = 60.0  # per proof kind: pymerkle needs up to seconds per proof at 10M
 PYMERKLE_MONITOR = 1_000_000  # pymerkle rebuilds at ≈90k entries/s: a million tells its rate
@@ -272,23 +270,14 @@ def stored_tiles(tree: object, n: int) -> Iterator[tuple[int, int, bytes, bytes]
 
 
 def proofs_ours(n: int, rng: random.Random) -> dict[str, float]:
-    """Proofs at size n through the application's services (one query each), and through its
-    storage with the hashes of levels ≥ CACHED_LEVEL kept in the process."""
+    """Proofs at size n through the application's services (one query each), for random leaves
+    and old sizes over the whole tree."""
     from asylon.transparency import services, storage
-    from asylon.transparency.merkle import TILE_HEIGHT, leaf_hash, verify_consistency, verify_inclusion
+    from asylon.transparency.merkle import leaf_hash, verify_consistency, verify_inclusion
 
     t = storage.LogTables()
     top = storage.root_at(n)
-    start = time.perf_counter()
-    with t.cursor() as cursor:
-        lowest = CACHED_LEVEL // TILE_HEIGHT
-        cursor.execute(f"SELECT level, {t.index}, hashes, folded FROM {t.tile} WHERE level >= {lowest}")  # noqa: S608
-        kept = {
-            node: value
-            for level, index, hashes, folded in cursor.fetchall()
-            for node, value in storage.Tile(hashes, folded).nodes(level, index)
-        }
-    out: dict[str, float] = {"cache_load": time.perf_counter() - start, "cache_hashes": len(kept)}
+    out: dict[str, float] = {}
 
     def select_one() -> None:
         with t.cursor() as cursor:
@@ -297,51 +286,34 @@ def proofs_ours(n: int, rng: random.Random) -> dict[str, float]:
 
     out["round_trip"] = statistics.median(timed(select_one) for _ in range(SAMPLES))
 
-    def body(index: int) -> bytes:
-        return bytes(services.entry_get(index).body)
+    gen, ver, longest = [], [], 0
+    for index in (rng.randrange(n) for _ in range(SAMPLES)):
+        leaf = leaf_hash(bytes(services.entry_get(index).body))
+        start = time.perf_counter()
+        proof = list(services.inclusion_proof(index, n).hashes)
+        gen.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        verify_inclusion(leaf, index, n, proof, top)
+        ver.append(time.perf_counter() - start)
+        longest = max(longest, len(proof))
+    out |= {"inclusion_gen": statistics.median(gen), "inclusion_ver": statistics.median(ver), "inclusion_len": longest}
 
-    def app_inclusion(index: int) -> list[bytes]:
-        return list(services.inclusion_proof(index, n).hashes)
-
-    def app_consistency(old: int) -> list[bytes]:
-        return list(services.consistency_proof(old, n).hashes)
-
-    paths = [
-        ("", app_inclusion, app_consistency),
-        (
-            "_cached",
-            lambda index: storage.inclusion_hashes(index, n, kept),
-            lambda old: storage.consistency_hashes(old, n, kept),
-        ),
-    ]
-    for suffix, inclusion, consistency in paths:
-        gen, ver, longest = [], [], 0
-        for index in (rng.randrange(n) for _ in range(SAMPLES)):
-            leaf = leaf_hash(body(index))
-            start = time.perf_counter()
-            proof = inclusion(index)
-            gen.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            verify_inclusion(leaf, index, n, proof, top)
-            ver.append(time.perf_counter() - start)
-            longest = max(longest, len(proof))
-        out |= {f"inclusion_gen{suffix}": statistics.median(gen), "inclusion_ver": statistics.median(ver)}
-        out["inclusion_len"] = longest
-
-        gen, ver, longest = [], [], 0
-        olds = [rng.randint(1, n - 1) for _ in range(SAMPLES)]
-        old_roots = {old: storage.root_at(old) for old in olds}
-        for old in olds:
-            old_root = old_roots[old]
-            start = time.perf_counter()
-            proof = consistency(old)
-            gen.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            verify_consistency(old, n, proof, old_root, top)
-            ver.append(time.perf_counter() - start)
-            longest = max(longest, len(proof))
-        out |= {f"consistency_gen{suffix}": statistics.median(gen), "consistency_ver": statistics.median(ver)}
-        out["consistency_len"] = longest
+    gen, ver, longest = [], [], 0
+    olds = [rng.randint(1, n - 1) for _ in range(SAMPLES)]
+    old_roots = {old: storage.root_at(old) for old in olds}
+    for old in olds:
+        start = time.perf_counter()
+        proof = list(services.consistency_proof(old, n).hashes)
+        gen.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        verify_consistency(old, n, proof, old_roots[old], top)
+        ver.append(time.perf_counter() - start)
+        longest = max(longest, len(proof))
+    out |= {
+        "consistency_gen": statistics.median(gen),
+        "consistency_ver": statistics.median(ver),
+        "consistency_len": longest,
+    }
     return out
 
 
@@ -647,15 +619,8 @@ def report(n: int, name: str, ours: dict[str, float], pm: dict[str, float], ex: 
         row(f"appends, 1 per commit{label} (entry_log)", ours[f"single{suffix}"], pm["single"], "/s", 1_000)
     row(f"appends, {BATCH:,} per commit (entries_log)", ours["batch"], pm["batch"], "/s", 10_000)
     row("inclusion proof, generate (services)", ours["inclusion_gen"], pm["inclusion_gen"], "µs", 100e-6)
-    row(f"  same, levels ≥{CACHED_LEVEL} kept in the process", ours["inclusion_gen_cached"], pm["inclusion_gen"], "µs")
     row("inclusion proof, verify", ours["inclusion_ver"], pm["inclusion_ver"], "µs")
     row("consistency proof, generate (services)", ours["consistency_gen"], pm["consistency_gen"], "µs", 100e-6)
-    row(
-        f"  same, levels ≥{CACHED_LEVEL} kept in the process",
-        ours["consistency_gen_cached"],
-        pm["consistency_gen"],
-        "µs",
-    )
     row("consistency proof, verify", ours["consistency_ver"], pm["consistency_ver"], "µs")
     row("cold start, after setup", ours["cold"], pm["cold"], "s", 1.0)
     row("cold start, from spawn", ours["cold_total"], pm["cold_total"], "s")
@@ -675,7 +640,6 @@ def report(n: int, name: str, ours: dict[str, float], pm: dict[str, float], ex: 
         f" inclusion / {pm['consistency_n']:.0f} consistency in {PYMERKLE_BUDGET_S:.0f} s each;"
         f" ≤{ours['inclusion_len']:.0f} / ≤{ours['consistency_len']:.0f} hashes. pymerkle's first root"
         f" {pm['first_root']:.2f} s; its monitor rebuilt {min(n, PYMERKLE_MONITOR):,} entries."
-        f" Levels ≥{CACHED_LEVEL}: {ours['cache_hashes']:,.0f} hashes read in {ours['cache_load']:.2f} s."
         f" One round trip (SELECT 1): {ours['round_trip'] * 1e6:.0f} µs."
     )
     if ex:

@@ -293,6 +293,11 @@ def nodes_of(pieces: Sequence[Node | list[Node]]) -> list[Node]:
     return [node for piece in pieces for node in (piece if isinstance(piece, list) else [piece])]
 
 
+def path_pieces(level: int, index: int, size: int) -> list[Node | list[Node]]:
+    """Each sibling on the way up from (level, index) in D[0:size], as `_path_pieces` gives them."""
+    return _path_pieces(level, index, size)
+
+
 def path_nodes(level: int, index: int, size: int) -> list[Node]:
     return nodes_of(_path_pieces(level, index, size))
 

@@ -5,9 +5,13 @@ tree level 8·L, with the seven levels above them inside the tile stored beside 
 that any complete subtree hash is a slice of one row. A proof or a root knows from the
 sizes alone which hashes it reads (`merkle.inclusion_nodes` and its kin), hence which tiles:
 at 10M entries three, plus the partial tiles of the right edge, read by primary key in one
-query. An append locks the head, reads in the same query the right edge it builds on (the
-partial tile of each tile level it reaches: one row, 255 appends in 256), extends those tiles
-in memory, and writes the tiles it changed, its entries and the new size together (one
+query. A proof is planned from the sizes too: while its path runs up inside a full tile,
+the siblings are that tile's, at offsets worked out once per position (`_UP_THE_TILE`), and
+only the hashes outside full tiles are located one by one. Every read goes to the database.
+
+An append locks the head, reads in the same query the right edge it builds on (the partial
+tile of each tile level it reaches: one row, 255 appends in 256), extends those tiles in
+memory, and writes the tiles it changed, its entries and the new size together (one
 pipelined round trip on PostgreSQL): a single append rewrites the partial tile of level 0,
 and that of level L once every 256^L entries. Full tiles are never written again.
 
@@ -22,7 +26,7 @@ fifth run, which Django's own cursors never do, and read tiles in binary.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
@@ -37,10 +41,8 @@ from asylon.transparency.merkle import (
     MerkleTree,
     Node,
     SizeOutOfRange,
-    consistency_pieces,
-    inclusion_pieces,
     node_hash,
-    nodes_of,
+    path_pieces,
     root_nodes,
 )
 from asylon.transparency.models import LogEntry, LogHead, LogTile
@@ -112,26 +114,21 @@ class Tile:
 
 
 def tiles_of(nodes: Sequence[Node]) -> list[TileKey]:
-    """The tiles that hold `nodes`, each once (merkle.tile_key, inlined: a proof calls it ~25 times)."""
+    """The tiles that hold `nodes`, each once (merkle.tile_key, inlined)."""
     keys = {(level // TILE_HEIGHT, index >> (TILE_HEIGHT - level % TILE_HEIGHT)): None for level, index in nodes}
     return list(keys)
 
 
 class TileHashes:
-    """A HashStore over the tiles one query fetched (and hashes the caller knew); what the
-    tree puts extends the tiles, and `written` names the tiles to write back."""
+    """A HashStore over the tiles one query fetched; what the tree puts extends the tiles, and
+    `written` names the tiles to write back."""
 
-    def __init__(self, size: int, tiles: dict[TileKey, Tile], known: Mapping[Node, bytes] | None = None) -> None:
+    def __init__(self, size: int, tiles: dict[TileKey, Tile]) -> None:
         self._size = size
         self._tiles = tiles
-        self._known = known or {}
         self.written: dict[TileKey, Tile] = {}
 
     def get(self, level: int, index: int) -> bytes:
-        if self._known:
-            value = self._known.get((level, index))
-            if value is not None:
-                return value
         k = level % TILE_HEIGHT
         tile = self._tiles.get((level // TILE_HEIGHT, index >> (TILE_HEIGHT - k)))
         value = tile.hash_at(k, index & ((TILE_WIDTH >> k) - 1)) if tile is not None else b""
@@ -349,60 +346,122 @@ class BeyondTheLog(ValueError):
         self.held = held
 
 
-def _stored(nodes: Sequence[Node], size: int, known: Mapping[Node, bytes] | None = None) -> dict[TileKey, Tile]:
-    """The tiles holding `nodes`, those in `known` not read; the log's size is read in the same
-    query, and a larger `size` raises BeyondTheLog.
-
-    The application passes no `known` hashes: a hash kept in a process outlives a database
-    restored from a backup. The benchmark measures what keeping the upper levels would save.
-    """
-    wanted = [node for node in nodes if node not in known] if known else nodes
+def _stored(keys: Sequence[TileKey], size: int) -> dict[TileKey, Tile]:
+    """The tiles `keys`, read with the log's size in one query; a larger `size` raises BeyondTheLog."""
     tables = LogTables.for_connection()
     with tables.cursor() as cursor:
-        held, tiles = tables.fetch_with_size(cursor, tiles_of(wanted))
+        held, tiles = tables.fetch_with_size(cursor, keys)
     if size > held:
         raise BeyondTheLog(held)
     return tiles
 
 
-def _proof(pieces: Sequence[Node | list[Node]], size: int, known: Mapping[Node, bytes] | None) -> list[bytes]:
-    """What `MerkleTree(TileHashes(…)).proof_of(pieces)` gives, inlined: a proof at 10M entries
-    reads some 30 hashes, and the two calls each took were a fifth of its time on SQLite."""
-    tiles = _stored(nodes_of(pieces), size, known)
-    proof = []
-    for piece in pieces:
-        values = []
-        for level, index in piece if isinstance(piece, list) else (piece,):
-            value = known.get((level, index)) if known else None
-            if value is None:
-                k = level % TILE_HEIGHT
-                tile = tiles.get((level // TILE_HEIGHT, index >> (TILE_HEIGHT - k)))
-                value = tile.hash_at(k, index & ((TILE_WIDTH >> k) - 1)) if tile is not None else b""
-                if len(value) != HASH_SIZE:
-                    raise HashMissing(f"no stored hash at level {level}, index {index}")
-            values.append(value)
-        # A straddling sibling: RFC 9162's recursion pairs its pieces from the right.
-        value = values.pop()
-        while values:
-            value = node_hash(values.pop(), value)
-        proof.append(value)
+_FULL_FOLDED = (TILE_WIDTH - 2) * HASH_SIZE  # a full tile's seven upper levels: 128 + 64 + … + 2 hashes
+
+
+# In a full tile, for tree level k of the tile and position p there: where each sibling on the
+# way up the tile lies, as (0 for `hashes` or 1 for `folded`, byte offset), k to 7.
+_UP_THE_TILE = [
+    [
+        tuple(
+            (int(j > 0), _SPANS[TILE_WIDTH][j][0] + (((p >> (j - k)) ^ 1) * HASH_SIZE)) for j in range(k, TILE_HEIGHT)
+        )
+        for p in range(TILE_WIDTH >> k)
+    ]
+    for k in range(TILE_HEIGHT)
+]
+
+_STORED, _FOLDED, _UP = 0, 1, 2  # a plan's steps: one stored hash, a straddling sibling, a tile's way up
+
+
+def _path_plan(level: int, index: int, size: int, keys: dict[TileKey, None], plan: list[Any]) -> None:
+    """`merkle._path_pieces(level, index, size)` as steps for `_picked`, and the tiles they read
+    in `keys`: while the path runs up inside a tile wholly below `size` (every tile it passes
+    but those of the right edge), its siblings are the tile's, one precomputed offset each."""
+    while True:
+        k = level % TILE_HEIGHT
+        tile_index = index >> (TILE_HEIGHT - k)
+        top_level = level - k + TILE_HEIGHT
+        if (tile_index + 1) << top_level > size:
+            break
+        key = (level // TILE_HEIGHT, tile_index)
+        keys[key] = None
+        plan.append((_UP, key, _UP_THE_TILE[k][index & ((TILE_WIDTH >> k) - 1)], level, index))
+        if tile_index << top_level == 0 and size == 1 << top_level:
+            return  # the tile is the whole tree: nothing above it
+        level, index = top_level, tile_index
+    for piece in path_pieces(level, index, size):
+        if isinstance(piece, list):
+            plan.append((_FOLDED, [_place(node, keys) for node in piece]))
+        else:
+            plan.append((_STORED, *_place(piece, keys)))
+
+
+def _place(node: Node, keys: dict[TileKey, None]) -> tuple[TileKey, int, int]:
+    level, index = node
+    k = level % TILE_HEIGHT
+    key = (level // TILE_HEIGHT, index >> (TILE_HEIGHT - k))
+    keys[key] = None
+    return key, k, index & ((TILE_WIDTH >> k) - 1)
+
+
+def _picked(plan: list[Any], tiles: dict[TileKey, Tile]) -> list[bytes]:
+    """The proof's hashes, picked out of the tiles as `plan` says."""
+    proof: list[bytes] = []
+    for step in plan:
+        if step[0] == _UP:
+            tile = tiles.get(step[1])
+            if tile is None or tile.width != TILE_WIDTH or len(tile.folded) != _FULL_FOLDED:
+                raise HashMissing(f"no stored hash at level {step[3]}, index {step[4] ^ 1}")
+            columns = (tile.hashes, tile.folded)
+            proof += [columns[c][o : o + HASH_SIZE] for c, o in step[2]]
+        elif step[0] == _STORED:
+            proof.append(_hash_at(tiles, step[1], step[2], step[3]))
+        else:
+            values = [_hash_at(tiles, key, k, position) for key, k, position in step[1]]
+            # A straddling sibling: RFC 9162's recursion pairs its pieces from the right.
+            value = values.pop()
+            while values:
+                value = node_hash(values.pop(), value)
+            proof.append(value)
     return proof
 
 
-def inclusion_hashes(index: int, size: int, known: Mapping[Node, bytes] | None = None) -> list[bytes]:
+def _hash_at(tiles: dict[TileKey, Tile], key: TileKey, k: int, position: int) -> bytes:
+    tile = tiles.get(key)
+    value = tile.hash_at(k, position) if tile is not None else b""
+    if len(value) != HASH_SIZE:
+        level = TILE_HEIGHT * key[0] + k
+        raise HashMissing(f"no stored hash at level {level}, index {(key[1] << (TILE_HEIGHT - k)) + position}")
+    return value
+
+
+def inclusion_hashes(index: int, size: int) -> list[bytes]:
     """The RFC 9162 inclusion proof of entry `index` (below `size`) in the tree of `size`: one query, a few tiles."""
     if not 0 <= index < size:
         raise SizeOutOfRange(f"no leaf {index} in a tree of size {size}")
-    return _proof(inclusion_pieces(index, size), size, known)
+    keys: dict[TileKey, None] = {}
+    plan: list[Any] = []
+    _path_plan(0, index, size, keys, plan)
+    return _picked(plan, _stored(list(keys), size))
 
 
-def consistency_hashes(old_size: int, size: int, known: Mapping[Node, bytes] | None = None) -> list[bytes]:
+def consistency_hashes(old_size: int, size: int) -> list[bytes]:
     """The RFC 9162 proof that the tree of `size` extends that of `old_size` (≤ size): one query, a few tiles."""
     if not 0 <= old_size <= size:
         raise SizeOutOfRange(f"old size {old_size} is not between 0 and {size}")
-    return _proof(consistency_pieces(old_size, size), size, known)
+    keys: dict[TileKey, None] = {}
+    plan: list[Any] = []
+    if old_size not in (0, size):
+        # As merkle.consistency_pieces: the old tree's rightmost complete subtree (unless it is
+        # the whole old tree), then its path up the new tree.
+        level = (old_size & -old_size).bit_length() - 1
+        index = (old_size - 1) >> level
+        if index:
+            plan.append((_STORED, *_place((level, index), keys)))
+        _path_plan(level, index, size, keys, plan)
+    return _picked(plan, _stored(list(keys), size))
 
 
 def root_at(size: int) -> bytes:
-    nodes = root_nodes(size)
-    return MerkleTree(TileHashes(size, _stored(nodes, size))).root()
+    return MerkleTree(TileHashes(size, _stored(tiles_of(root_nodes(size)), size))).root()
