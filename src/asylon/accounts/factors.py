@@ -60,6 +60,41 @@ def has_second_factor(user: User) -> bool:
     )
 
 
+class LastFactor(Exception):
+    """The user's last second factor is kept: another is added first."""
+
+
+def factor_remove(*, user: User, factor: str) -> bool:
+    """Remove one of the user's second factors: "totp" (the authenticator app) or "key:<id>" (a
+    security key of theirs); False if they hold no such factor. Never the last one (LastFactor):
+    every account that holds a role signs in with a second factor (docs/security.md)."""
+    with transaction.atomic():
+        apps = TotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False)
+        keys = SecurityKey.objects.select_for_update().filter(user=user)
+        if factor == "totp":
+            chosen = apps
+        elif factor.startswith("key:") and factor[4:].isdigit():
+            chosen = keys.filter(pk=int(factor[4:]))
+        else:
+            return False
+        if not chosen.exists():
+            return False
+        if len(apps) + len(keys) < 2:
+            raise LastFactor
+        chosen.delete()
+    logger.info("second factor removed by its holder", extra={"user_id": user.pk, "factor": factor.split(":")[0]})
+    return True
+
+
+def factors_reset(user: User) -> int:
+    """Remove every second factor of the user (an administrator's recovery of a lost phone or
+    key): at the next sign-in the password leads to setting up a new one. How many were removed."""
+    with transaction.atomic():
+        removed = TotpDevice.objects.filter(user=user).delete()[0] + SecurityKey.objects.filter(user=user).delete()[0]
+    logger.warning("second factors reset by an administrator", extra={"user_id": user.pk, "removed": removed})
+    return removed
+
+
 # Authenticator apps
 
 

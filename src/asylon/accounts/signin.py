@@ -156,7 +156,17 @@ def security(request: HttpRequest) -> HttpResponse:
     if not first and not recently_authenticated(request):
         return reauthentication_redirect(request)
     refusal = ""
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("remove") and not first:
+        try:
+            removed = factors.factor_remove(user=user, factor=request.POST["remove"])
+        except factors.LastFactor:
+            refusal = _("Your last second factor cannot be removed: add another one first.")
+        else:
+            if removed:
+                messages.success(request, _("Second factor removed."))
+                return redirect("accounts:security")
+            refusal = _("That second factor is not yours, or was already removed.")
+    elif request.method == "POST":
         now = timezone.now()
         if request.POST.get("credential"):
             factor = "webauthn"

@@ -19,6 +19,7 @@ ALIASES = {
     "log-proof": "log_proof",
     "import-list": "import_list",
     "api-tokens": "api_tokens",
+    "second-factor-reset": "second_factor_reset",
 }
 
 
