@@ -272,7 +272,7 @@ def range_nodes(start: int, end: int) -> list[Node]:
     return nodes
 
 
-def _path_pieces(level: int, index: int, size: int) -> list[Node | list[Node]]:
+def path_pieces(level: int, index: int, size: int) -> list[Node | list[Node]]:
     """Each sibling on the way up from (level, index) in D[0:size]: a stored node, or the pieces
     of the one sibling that straddles `size`. A sibling wholly beyond `size` does not exist in
     the RFC's tree (the node is promoted unchanged)."""
@@ -293,19 +293,14 @@ def nodes_of(pieces: Sequence[Node | list[Node]]) -> list[Node]:
     return [node for piece in pieces for node in (piece if isinstance(piece, list) else [piece])]
 
 
-def path_pieces(level: int, index: int, size: int) -> list[Node | list[Node]]:
-    """Each sibling on the way up from (level, index) in D[0:size], as `_path_pieces` gives them."""
-    return _path_pieces(level, index, size)
-
-
 def path_nodes(level: int, index: int, size: int) -> list[Node]:
-    return nodes_of(_path_pieces(level, index, size))
+    return nodes_of(path_pieces(level, index, size))
 
 
 def inclusion_pieces(index: int, size: int) -> list[Node | list[Node]]:
     """PATH(index, D[0:size]) (RFC 9162 §2.1.3.1) as stored nodes and straddling siblings,
     for `MerkleTree.proof_of`; index must be below size."""
-    return _path_pieces(0, index, size)
+    return path_pieces(0, index, size)
 
 
 def consistency_pieces(old_size: int, size: int) -> list[Node | list[Node]]:
@@ -318,7 +313,7 @@ def consistency_pieces(old_size: int, size: int) -> list[Node | list[Node]]:
     level = (old_size & -old_size).bit_length() - 1
     index = (old_size - 1) >> level
     pieces: list[Node | list[Node]] = [(level, index)] if index else []
-    return pieces + _path_pieces(level, index, size)
+    return pieces + path_pieces(level, index, size)
 
 
 def inclusion_nodes(index: int, size: int) -> list[Node]:

@@ -375,7 +375,7 @@ _STORED, _FOLDED, _UP = 0, 1, 2  # a plan's steps: one stored hash, a straddling
 
 
 def _path_plan(level: int, index: int, size: int, keys: dict[TileKey, None], plan: list[Any]) -> None:
-    """`merkle._path_pieces(level, index, size)` as steps for `_picked`, and the tiles they read
+    """`merkle.path_pieces(level, index, size)` as steps for `_picked`, and the tiles they read
     in `keys`: while the path runs up inside a tile wholly below `size` (every tile it passes
     but those of the right edge), its siblings are the tile's, one precomputed offset each."""
     while True:
