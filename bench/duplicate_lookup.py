@@ -3,8 +3,8 @@
 Run: `python bench/duplicate_lookup.py [--records N] [--lookups L] [--db postgres|sqlite]`
 (default 1,000,000 records of the matching benchmark's generator, seed 11, 200 lookups,
 PostgreSQL at BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432, in a database of
-its own that is dropped at the end; `--keep` keeps it, `--reuse FOLDER` measures again on it
-with the same records and seed).
+its own, `--database NAME` (default asylon_bench_lookup), that is dropped at the end;
+`--keep` keeps it, `--reuse FOLDER` measures again on it with the same records and seed).
 
 The generator's registrations are stored as intake stores them (`asylon.cases.services`: a
 person with sealed birth date and province, sealed names, the blind indexes that search and
@@ -165,10 +165,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--lookups", type=int, default=200)
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument(
+        "--database", default="asylon_bench_lookup", help="PostgreSQL database of the run (created and dropped)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database and the keys' folder after the run")
     parser.add_argument("--reuse", type=Path, metavar="FOLDER", help="measure again on a kept run (its keys' folder)")
     args = parser.parse_args()
-    with bench_database(args.db, "asylon_bench_lookup", keep=args.keep, reuse=args.reuse):
+    with bench_database(args.db, args.database, keep=args.keep, reuse=args.reuse):
         run(args)
 
 

@@ -12,6 +12,9 @@ import os
 import secrets
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,9 @@ _keyring: Keyring | None = None
 # The key file as last read (inode, mtime, size): a rotation or a shredding in another
 # process replaces the file, and every process reads the new keys on its next use.
 _stamp: tuple[int, int, int] | None = None
+# Inside `steady()`: the key file was checked on entry, and the keyring this process holds
+# serves every sealed value read until the block ends, without a stat each.
+_steady: ContextVar[bool] = ContextVar("asylon_keys_steady", default=False)
 
 
 def _path() -> Path:
@@ -83,6 +89,8 @@ def _demo_keys(office: str | None) -> None:
 
 def keyring() -> Keyring:
     global _keyring
+    if _steady.get() and (held := _keyring) is not None:
+        return held
     with _lock:
         if settings.ASYLON_KEYS:
             if _keyring is None:
@@ -101,6 +109,20 @@ def keyring() -> Keyring:
         # A file that disappears after it was read leaves this process with the keys it has.
         assert _keyring is not None
         return _keyring
+
+
+@contextmanager
+def steady() -> Iterator[Keyring]:
+    """One unit of work (a duplicate lookup: hundreds of sealed values) reads the key file
+    once, on entry, instead of a stat per value. A rotation or a shredding by another process
+    takes effect from the next unit of work; one in this process (`replace_keyring`, new demo
+    keys) at once, as the keyring it holds is replaced. Blocks nest."""
+    current = keyring()
+    token = _steady.set(True)
+    try:
+        yield current
+    finally:
+        _steady.reset(token)
 
 
 def keyring_for(office: str) -> Keyring:

@@ -380,6 +380,43 @@ def levels(a: Prepared, b: Prepared) -> tuple[str, ...]:
     return _levels(name_level(a, b)[0], a, b)
 
 
+def without_names(record: Record) -> Prepared:
+    """A record prepared as `prepare` does but for its names, which are not read: enough for
+    `best_possible`, whose bound holds whatever the names are."""
+    return _prepared(record, _NO_NAMES)
+
+
+_NO_NAMES: _NameReadings = (frozenset(), frozenset(), frozenset())
+
+
+def best_possible(model: Model, a: Prepared, b: Prepared) -> float:
+    """The highest score two records could reach whatever their names: their birth dates, sex
+    and places compared as they are, and every name level with every Hangul agreement tried.
+    `levels(a, b)` is one of the level sets tried, so `score(model, levels(a, b))` never
+    exceeds this; the names of neither record are read."""
+    key = (
+        id(model),
+        dates.compare(a.born, b.born).value,
+        _presence(a.sex, b.sex),
+        _presence(a.province, b.province),
+        _presence(a.county, b.county),
+    )
+    found = _BEST_POSSIBLE.get(key)
+    if found is None or found[0] is not model:
+        born, sex, province, county = key[1:]
+        best = max(
+            score(model, _level_set(name, born, sex, province, county, hangul))
+            for name in NAME_LEVELS
+            for hangul in _HANGUL_LEVELS
+        )
+        found = _BEST_POSSIBLE[key] = (model, best)
+    return found[1]
+
+
+# Keyed by the model's id, and holding the model, so that an id reused by another is noticed.
+_BEST_POSSIBLE: dict[tuple[int, str, str, str, str], tuple[Model, float]] = {}
+
+
 _READING_SHARED = ("exact", "pinyin", "pinyin_many")  # the name levels with a reading in common
 
 

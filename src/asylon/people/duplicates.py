@@ -19,11 +19,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from asylon.dataprotection import cipher, runtime
 from asylon.dataprotection.blind import blind_index
-from asylon.matching.score import DEFAULT_MODEL, DEFAULT_THRESHOLD, Prepared, Record, levels, prepare, score
+from asylon.matching.score import (
+    DEFAULT_MODEL,
+    DEFAULT_THRESHOLD,
+    Prepared,
+    Record,
+    best_possible,
+    levels,
+    prepare,
+    score,
+    without_names,
+)
 from asylon.people.matchkeys import match_digests, name_record, person_records
 from asylon.people.models import DuplicatePair, Name, NameKey, Person, fold, partial_date
 
@@ -41,6 +51,9 @@ SUGGEST_THRESHOLD = 0.2
 SHORTLIST = 50
 # Persons sharing keys ranked per query (ids only, from an index).
 SLICE = 2 * SHORTLIST
+# What a candidate is read with: what scoring decrypts, and what that binds (asylon.dataprotection.runtime.sealed).
+CANDIDATE_COLUMNS = ("uid", "office", "sex", "birth_date_sealed", "province_sealed")
+NAME_COLUMNS = ("uid", "office", "person_id", "text_sealed", "romanization", "source")
 
 
 @dataclass(frozen=True)
@@ -166,44 +179,66 @@ def _ranked_all(digests: set[str], excluded: set[int]) -> Iterator[int]:
 
 
 def shortlist(records: Sequence[Record], reach: Q | None = None, exclude: Iterable[int] = ()) -> list[Person]:
-    """Persons sharing a key with the records, most keys first, their names prefetched; only
+    """Persons sharing a key with the records, most keys first, read with the columns scoring
+    needs (their names are read by `scored`, for those who could reach its threshold); only
     those `reach` (a condition on Person) lets through, when given, and none merged away.
 
-    The best ranked first, as many as the shortlist holds, read with their names; where
+    The best ranked first, as many as the shortlist holds; where
     `reach` or a merge turned some away, twice as many of the next, and so on (need to know
     lets nearly all of them through, so the first read nearly always fills the shortlist).
     Joined in one query, a planner may start from every unmerged person instead."""
     digests = _digests(records)
     if not digests:
         return []
-    persons = Person.objects.filter(merged_into__isnull=True)
+    # The columns scoring reads (asylon.people.matchkeys.person_records), no more: a person's
+    # lists are JSON, and parsing them for fifty candidates a lookup costs more than the query.
+    persons = Person.objects.filter(merged_into__isnull=True).only(*CANDIDATE_COLUMNS)
     if reach is not None:
         persons = persons.filter(reach)
-    names = Prefetch("names", queryset=Name.objects.order_by("-is_primary", "pk"))
     ids = _ranked_all(digests, set(exclude))
     found: dict[int, Person] = {}  # a person in two readable cases is read twice, and kept once
     size = SHORTLIST
     while len(found) < SHORTLIST and (chunk := list(itertools.islice(ids, size))):
         ranks = {pk: i for i, pk in enumerate(chunk)}
-        for person in sorted(persons.filter(pk__in=chunk).prefetch_related(names), key=lambda p: ranks[p.pk]):
+        for person in sorted(persons.filter(pk__in=chunk), key=lambda p: ranks[p.pk]):
             found.setdefault(person.pk, person)
         size *= 2
     return list(found.values())[:SHORTLIST]
 
 
 def scored(records: Sequence[Record], persons: Iterable[Person], threshold: float) -> list[tuple[Person, Comparison]]:
+    """The persons whose best pair of names scores at least `threshold`, best first. A person
+    whose birth date, sex and province leave no name agreement that could reach it
+    (`asylon.matching.score.best_possible`) is passed over before their names are decrypted."""
     found = []
     ours = [(r, prepare(r)) for r in records]
-    for person in persons:
-        try:
-            theirs = person_records(person)
-        except cipher.KeysDestroyed:
-            continue  # a shredded office's record is no one's candidate
-        best = _best(ours, theirs)
-        if best is not None and best.score >= threshold:
-            found.append((person, best))
+    with runtime.steady():
+        hopeful = []
+        for person in persons:
+            try:
+                if _could_reach(ours, person, threshold):
+                    hopeful.append(person)
+            except cipher.KeysDestroyed:
+                continue  # a shredded office's record is no one's candidate
+        # Their names in one query (none for a person whose names were read with them).
+        names = Prefetch("names", queryset=Name.objects.only(*NAME_COLUMNS).order_by("-is_primary", "pk"))
+        prefetch_related_objects(hopeful, names)
+        for person in hopeful:
+            try:
+                theirs = person_records(person)
+            except cipher.KeysDestroyed:
+                continue
+            best = _best(ours, theirs)
+            if best is not None and best.score >= threshold:
+                found.append((person, best))
     found.sort(key=lambda item: (-item[1].score, item[0].pk))
     return found
+
+
+def _could_reach(ours: Sequence[tuple[Record, Prepared]], person: Person, threshold: float) -> bool:
+    """Whether any name of the person could score `threshold` against ours, as `_best` rounds it."""
+    fields = without_names(Record(str(person.pk), "", sex=person.sex, dob=person.birth_date, province=person.province))
+    return any(round(best_possible(DEFAULT_MODEL, pa, fields), 4) >= threshold for _, pa in ours)
 
 
 def possible_duplicates(user: User, person: PersonInput, *, limit: int = 5) -> list[Candidate]:
@@ -213,7 +248,10 @@ def possible_duplicates(user: User, person: PersonInput, *, limit: int = 5) -> l
     records = input_records(person)
     if not records or limit < 1:
         return []
-    found = scored(records, shortlist(records, reach_of(user)), SUGGEST_THRESHOLD)[:limit]
+    with runtime.steady():  # the key file read once for the lookup, not once per sealed value
+        found = scored(records, shortlist(records, reach_of(user)), SUGGEST_THRESHOLD)[:limit]
+    if not found:
+        return []  # no case numbers to look up
     numbers: defaultdict[int, list[str]] = defaultdict(list)
     readable = cases_for_user(user).filter(members__person__in=[p.pk for p, _ in found]).order_by("number")
     for number, person_id in readable.values_list("number", "members__person").distinct():
@@ -230,9 +268,10 @@ def pairs_find(
     """Store the review pairs of a saved person against the whole registry (but `exclude`, the
     family registered with them). Officers see a pair only where they may read both persons
     (asylon.people.identity); a pair decided before, either way, is left as it is."""
-    records = person_records(person)
-    among = shortlist(records, exclude=[person.pk, *exclude])
-    hits = scored(records, among, DEFAULT_THRESHOLD if threshold is None else threshold)
+    with runtime.steady():
+        records = person_records(person)
+        among = shortlist(records, exclude=[person.pk, *exclude])
+        hits = scored(records, among, DEFAULT_THRESHOLD if threshold is None else threshold)
     stored = []
     for other, best in hits:
         a, b = sorted((person.pk, other.pk))
