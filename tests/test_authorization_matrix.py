@@ -187,16 +187,16 @@ TABLE = [
         "GET",
         "/api/emergency-accesses/to-review",
         BREAK_GLASS_REVIEWERS,
-        scoped=False,
         listed=lambda w: f'"id": {w["access"]}',
+        reaching=frozenset({"same_unit"}),  # the case's own unit reviews who read it
     ),
     Row(
         "api",
         "POST",
         "/api/emergency-accesses/{access}/review",
         BREAK_GLASS_REVIEWERS,
-        scoped=False,
         body=lambda w: {"justified": True},
+        reaching=frozenset({"same_unit"}),
     ),
     Row("api", "GET", "/api/documents/{document}/card.pdf", document_rules.ISSUERS),
     Row("api", "POST", "/api/documents/verify", SIGNED_IN, scoped=False, body=lambda w: {"text": "ASY1:NOT-A-CARD"}),

@@ -97,7 +97,7 @@ def emergency_access_review(
 ) -> EmergencyAccess:
     require_role(user, rules.BREAK_GLASS_REVIEWERS)
     at = at or timezone.now()
-    access = EmergencyAccess.objects.select_for_update().select_related("case").filter(pk=access_id).first()
+    access = _to_review_by(user).select_for_update().select_related("case").filter(pk=access_id).first()
     if access is None:
         raise NotFound(f"emergency access {access_id}")
     refusals = rules.break_glass_review_refusals(user.actor(), access.user_id, access.reviewed_at is not None)
@@ -115,13 +115,22 @@ def emergency_access_review(
     return access
 
 
+def _to_review_by(user: User) -> QuerySet[EmergencyAccess]:
+    """The emergency accesses this data protection officer may review: those to their own
+    unit's cases. The case's unit answers for who read its file, and no other unit learns
+    which of its cases were opened (deny by default: another unit's access is not found)."""
+    return EmergencyAccess.objects.filter(case__office=user.office)
+
+
 def emergency_accesses_to_review(user: User) -> QuerySet[EmergencyAccess]:
-    """Unreviewed emergency accesses, oldest first; a reviewer never sees their own to review.
-    No personal data: the case number, the officer, the times and the count of reads."""
+    """Unreviewed emergency accesses to the user's unit's cases, oldest first; a reviewer never
+    sees their own to review. No personal data: the case number, the officer, the times and the
+    count of reads."""
     if not user.is_active or not user.actor().has_any(rules.BREAK_GLASS_REVIEWERS):
         return EmergencyAccess.objects.none()
     return (
-        EmergencyAccess.objects.filter(reviewed_at__isnull=True)
+        _to_review_by(user)
+        .filter(reviewed_at__isnull=True)
         .exclude(user=user)
         .select_related("case", "user")
         .order_by("opened_at", "pk")
