@@ -5,7 +5,9 @@ Run: `python bench/transparency_log.py [--entries N] [--db sqlite|postgres|both|
 pymerkle 7.0.0's SqliteTree beside each figure and the ratio:
 
 1. durable appends per second, one entry per transaction (`services.entry_log`) and 1,000
-   per transaction (`services.entries_log`), on a log that already holds N entries, through
+   per transaction (`services.entries_log`), on a log that already holds N entries; on
+   PostgreSQL single appends from 8 writers side by side too, where an entry waits for its
+   commit and goes into the tree right after it (`storage.log_add`); all through
    the application's storage (asylon.transparency.storage: one query to lock the head and
    read the right edge's tiles, one pipelined round trip to write the tiles that changed);
    pymerkle appends the same entry
@@ -51,6 +53,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -59,6 +62,7 @@ from benchdb import postgres_url
 
 SAMPLES = 2_000  # random proofs per path
 SINGLE = 2_000  # entries appended one per transaction
+WRITERS = 8  # on PostgreSQL, single appends again from this many writers side by side
 BATCH, BATCHES = 1_000, 10  # entries per transaction, transactions
 COLD_RUNS = 3
 PYMERKLE_BUDGET_S = 60.0  # per proof kind: pymerkle needs up to seconds per proof at 10M
@@ -415,7 +419,52 @@ def appends_ours(vendor: str) -> dict[str, float]:
                 path(per)
         return per * transactions / (time.perf_counter() - start)
 
+    def side_by_side(writers: int, total: int) -> float:
+        """`writers` threads, each committing its share of `total` entries one per transaction,
+        as officers at their desks do; timed until the last commit and its integration end."""
+        from django.db import connections
+
+        from asylon.transparency.models import LogEntry
+
+        failures: list[BaseException] = []
+        line = threading.Barrier(writers + 1)
+
+        def write() -> None:
+            try:
+                line.wait()
+                rate(single, 1, total // writers)
+            except BaseException as error:  # raised again below
+                failures.append(error)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=write) for _ in range(writers)]
+        for thread in threads:
+            thread.start()
+        line.wait()
+        start = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - start
+        if failures:
+            raise failures[0]
+        assert not LogEntry.objects.filter(index__isnull=True).exists(), "entries left waiting"
+        return total // writers * writers / seconds
+
+    def bare_commit(count: int) -> None:
+        for _ in range(count):
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO bench_commit (at) VALUES (now())")
+
     out: dict[str, float] = {}
+    if vendor == "postgresql":
+        # What one writer's commit costs here, for scale: a row of one column, no log.
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE IF NOT EXISTS bench_commit (at timestamptz)")
+        out["bare_commit"] = rate(bare_commit, 1, SINGLE)
+        # Single entries wait for their commit and go into the tree right after it
+        # (storage.log_add): writers commit side by side and share their fsyncs.
+        out["single_side_by_side"] = side_by_side(WRITERS, SINGLE)
     synchronous = ["NORMAL", "FULL"] if vendor == "sqlite" else [""]
     for mode in synchronous:
         suffix = "_full" if mode == "FULL" else ""
@@ -617,6 +666,9 @@ def report(n: int, name: str, ours: dict[str, float], pm: dict[str, float], ex: 
 
     for suffix, label in [("", "")] + ([("_full", ", synchronous=FULL")] if "single_full" in ours else []):
         row(f"appends, 1 per commit{label} (entry_log)", ours[f"single{suffix}"], pm["single"], "/s", 1_000)
+    if "single_side_by_side" in ours:
+        what = f"appends, 1 per commit, {WRITERS} writers side by side"
+        row(what, ours["single_side_by_side"], pm["single"], "/s", 1_000)
     row(f"appends, {BATCH:,} per commit (entries_log)", ours["batch"], pm["batch"], "/s", 10_000)
     row("inclusion proof, generate (services)", ours["inclusion_gen"], pm["inclusion_gen"], "µs", 100e-6)
     row("inclusion proof, verify", ours["inclusion_ver"], pm["inclusion_ver"], "µs")
@@ -642,6 +694,8 @@ def report(n: int, name: str, ours: dict[str, float], pm: dict[str, float], ex: 
         f" {pm['first_root']:.2f} s; its monitor rebuilt {min(n, PYMERKLE_MONITOR):,} entries."
         f" One round trip (SELECT 1): {ours['round_trip'] * 1e6:.0f} µs."
     )
+    if "bare_commit" in ours:
+        print(f"  One writer's bare commits (a one-column row each, fsync): {ours['bare_commit']:,.0f}/s.")
     if ex:
         print(
             f"  monitor.verify: an export of {ex['entries']:,.0f} JSON entries (made on SQLite, written by"

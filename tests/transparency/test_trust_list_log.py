@@ -21,7 +21,7 @@ PUBLIC = {"v", "kind", "authority", "version", "keys", "day", "commitment"}
 
 
 def _logged() -> list[dict]:
-    return [json.loads(bytes(e.body)) for e in LogEntry.objects.filter(kind="trust_list").order_by("index")]
+    return [json.loads(bytes(e.body)) for e in LogEntry.objects.filter(kind="trust_list").order_by("pk")]
 
 
 @pytest.mark.django_db
@@ -29,11 +29,12 @@ def test_a_new_trust_list_is_logged_once_with_its_keys_and_nothing_else():
     authority = Authority()
     first = authority.trust_list(authority.seoul, authority.busan)
 
-    index = trust_list_log(first, at=NOW)
+    entry_id = trust_list_log(first, at=NOW)
     # Served again an hour later: re-signed, not changed.
     again = trust_list_log(replace(first, issued_at=NOW + timedelta(hours=1)), at=NOW + timedelta(hours=1))
 
-    assert (index, again) == (0, None)
+    assert again is None
+    assert LogEntry.objects.get(pk=entry_id).kind == "trust_list"
     [body] = _logged()
     assert set(body) == PUBLIC
     assert (body["kind"], body["authority"], body["version"], body["day"]) == ("trust_list", "KR-MOJ", 1, DAY)
@@ -75,7 +76,7 @@ def test_a_key_added_and_a_key_withdrawn_are_each_an_entry():
     added = trust_list_log(authority.trust_list(authority.seoul, authority.busan, jeju, version=2), at=NOW)
     withdrawn = trust_list_log(authority.trust_list(authority.seoul, jeju, version=3), at=NOW)
 
-    assert (added, withdrawn) == (1, 2)
+    assert None not in (added, withdrawn)
     assert [[k["office"] for k in body["keys"]] for body in _logged()] == [
         ["SEOUL", "BUSAN"],
         ["SEOUL", "BUSAN", "JEJU"],

@@ -68,7 +68,9 @@ class HashStore(Protocol):
         """The hash at (level, index); raises LookupError if it was never put."""
         ...
 
-    def put(self, level: int, index: int, value: bytes) -> None: ...
+    def put(self, level: int, first: int, run: bytes) -> None:
+        """The hashes at (level, first), (level, first + 1) …, concatenated in `run`."""
+        ...
 
     def size(self) -> int: ...
 
@@ -95,21 +97,18 @@ class MemoryHashStore:
             return b""
         return bytes(self._levels[level][start * HASH_SIZE : (start + count) * HASH_SIZE])
 
-    def put(self, level: int, index: int, value: bytes) -> None:
-        if len(value) != HASH_SIZE:
-            raise ValueError(f"a hash is {HASH_SIZE} bytes, not {len(value)}")
+    def put(self, level: int, first: int, run: bytes) -> None:
+        if not run or len(run) % HASH_SIZE:
+            raise ValueError(f"hashes are {HASH_SIZE} bytes each, not {len(run)} bytes in all")
         while len(self._levels) <= level:
             self._levels.append(bytearray())
         row = self._levels[level]
-        start = index * HASH_SIZE
-        if start == len(row):
-            row += value
-        elif start + HASH_SIZE <= len(row):
-            # Re-putting a hash happens when an append is retried after its size was
-            # not committed; the value is the same, since the leaves are.
-            row[start : start + HASH_SIZE] = value
-        else:
-            raise ValueError(f"hash at level {level}, index {index} would leave a gap")
+        start = first * HASH_SIZE
+        if start > len(row):
+            raise ValueError(f"hash at level {level}, index {first} would leave a gap")
+        # Over hashes put before when an append is retried after its size was not
+        # committed: the values are the same, since the leaves are.
+        row[start : start + len(run)] = run
 
     def size(self) -> int:
         return self._size
@@ -172,8 +171,7 @@ class MerkleTree:
         # from before the batch is read from the store, one per level at most.
         level, first, row = 0, old, list(leaves)
         while row:
-            for offset, value in enumerate(row):
-                store.put(level, first + offset, value)
+            store.put(level, first, b"".join(row))
             if first & 1:
                 row.insert(0, self._get(level, first - 1))
                 first -= 1

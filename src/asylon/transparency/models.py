@@ -34,9 +34,12 @@ class LogTile(models.Model):
 
 class LogEntry(models.Model):
     """One leaf. `body` is public and holds no personal data; `salt` links it to the record
-    it commits to, and destroying the salt makes the record unlinkable without breaking the tree."""
+    it commits to, and destroying the salt makes the record unlinkable without breaking the tree.
 
-    index = models.BigIntegerField(unique=True)
+    An entry without an `index` is waiting: committed with its record, not yet in the tree
+    (storage.log_integrate puts it there, right after the commit)."""
+
+    index = models.BigIntegerField(unique=True, null=True)
     kind = models.CharField(max_length=20)
     body = models.BinaryField()
     # Plain ids, not foreign keys: a row deleted behind the application's back must leave
@@ -48,7 +51,10 @@ class LogEntry(models.Model):
     salt = models.BinaryField(max_length=32, null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "record_id"], name="entry_by_record")]
+        indexes = [
+            models.Index(fields=["kind", "record_id"], name="entry_by_record"),
+            models.Index(fields=["id"], condition=models.Q(index__isnull=True), name="entry_waiting"),
+        ]
 
     def __str__(self) -> str:
         return f"entry {self.index}"

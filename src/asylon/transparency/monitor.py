@@ -149,7 +149,7 @@ class TileHashes:
             self._tiles[(k, tile)] = path.read_bytes()
         return self._tiles[(k, tile)]
 
-    def put(self, level: int, index: int, value: bytes) -> None:
+    def put(self, level: int, first: int, run: bytes) -> None:
         raise TypeError("an export is read-only")
 
     def size(self) -> int:

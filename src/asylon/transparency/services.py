@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from asylon.credentials.keys import spki
@@ -91,14 +92,12 @@ def entry_log(
     record_id: int | None = None,
     event_id: int | None = None,
 ) -> int:
-    """Append one entry: `public` as published, committing to the private `record`; returns its index.
-
-    Called inside the record's own transaction, so that neither exists without the other;
-    the LogHead lock taken in `storage.log_append` serializes appends.
-    """
+    """Add one entry: `public` as published, committing to the private `record`; returns its
+    row id. Called inside the record's own transaction, so that neither exists without the
+    other (`storage.log_add`: on PostgreSQL it takes its index right after the commit)."""
     salt = secrets.token_bytes(32)
     body = entry_body(kind, public, record, salt)
-    return storage.log_append([storage.NewEntry(kind, body, salt, event_id, record_id)])[0]
+    return storage.log_add(storage.NewEntry(kind, body, salt, event_id, record_id))
 
 
 def entries_log(kind: str, entries: Sequence[tuple[dict[str, Any], dict[str, Any]]]) -> range:
@@ -204,8 +203,7 @@ def disclosure_body(export: Any, salt: bytes) -> bytes:
 
 def disclosure_log(export: Any) -> LogEntry:
     """Append an export's entry, in the export's own transaction; the caller links the two."""
-    index = entry_log("disclosure", disclosure_public(export), disclosure_record(export))
-    return LogEntry.objects.get(index=index)
+    return LogEntry.objects.get(pk=entry_log("disclosure", disclosure_public(export), disclosure_record(export)))
 
 
 def document_log(document: Document, *, action: str, actor_id: int | None, at: datetime) -> int:
@@ -338,7 +336,8 @@ def trust_list_public(trust_list: TrustList) -> dict[str, Any]:
 
 
 def _trust_list_logged() -> dict[str, Any] | None:
-    body = LogEntry.objects.filter(kind="trust_list").order_by("-index").values_list("body", flat=True).first()
+    # The latest added, whether or not it has its index yet.
+    body = LogEntry.objects.filter(kind="trust_list").order_by("-pk").values_list("body", flat=True).first()
     return json.loads(bytes(body)) if body is not None else None
 
 
@@ -349,7 +348,7 @@ def _trust_list_unchanged(public: dict[str, Any], logged: dict[str, Any] | None)
 def trust_list_log(trust_list: TrustList, *, at: datetime) -> int | None:
     """Append a trust list that differs from the last one logged (a document-signer key added or
     withdrawn, a new version), before it is signed and in the same transaction, so that no list
-    reaches a verifier without its entry; returns its index, or None when the log holds it already.
+    reaches a verifier without its entry; returns the entry's id, or None when the log holds it already.
 
     Signing the same keys again is no change: the list is re-signed each time it is served.
     """
@@ -396,10 +395,16 @@ class LogKey:
         return cls(NoteSigner.from_skey(skey))
 
 
-@transaction.atomic
 def checkpoint_sign(at: datetime | None = None) -> Checkpoint:
-    """Sign the tree head; the latest checkpoint instead when it already signs this size and root,
-    so that a timer may run `asylon checkpoint` at any rate and the witnesses see each head once."""
+    """Sign the tree head, once every waiting entry is in the tree; the latest checkpoint
+    instead when it already signs this size and root, so that a timer may run `asylon
+    checkpoint` at any rate and the witnesses see each head once."""
+    storage.log_integrate(wait=True)
+    return _checkpoint_sign(at)
+
+
+@transaction.atomic
+def _checkpoint_sign(at: datetime | None) -> Checkpoint:
     # A committed hash never changes, so the size and then its hashes need no lock.
     size = storage.log_size()
     root = storage.root_at(size)
@@ -428,17 +433,20 @@ def log_audit() -> list[Finding]:
     findings: list[Finding] = []
     recomputed = MemoryHashStore()
     memory = MerkleTree(recomputed)
-    entries = LogEntry.objects.order_by("index")
+    # The tree's entries in order, then those waiting for their index: their records are
+    # checked alike, and an event whose entry waits has its entry.
+    entries = LogEntry.objects.order_by(F("index").asc(nulls_last=True), "pk")
     events = {e.pk: e for e in Event.objects.all()}
-    logged: dict[int, int] = {}
+    logged: dict[int, int | None] = {}
     checkpoints = {c.size: bytes(c.root) for c in Checkpoint.objects.all()}
     for entry in entries.iterator():
-        if entry.index != memory.size:
-            findings.append(Finding(entry.index, f"entry out of order: expected index {memory.size}"))
-            break
-        memory.append(bytes(entry.body))
-        if memory.size in checkpoints and checkpoints[memory.size] != memory.root():
-            findings.append(Finding(entry.index, "a signed checkpoint's root does not match the entries"))
+        if entry.index is not None:
+            if entry.index != memory.size:
+                findings.append(Finding(entry.index, f"entry out of order: expected index {memory.size}"))
+                break
+            memory.append(bytes(entry.body))
+            if memory.size in checkpoints and checkpoints[memory.size] != memory.root():
+                findings.append(Finding(entry.index, "a signed checkpoint's root does not match the entries"))
         if entry.event_id is None or entry.salt is None:
             continue
         logged[entry.event_id] = entry.index
@@ -461,7 +469,9 @@ def log_audit() -> list[Finding]:
         event = events[event_id]
         # Where it was slipped in: after its case's last event that the log holds.
         before = [
-            logged[e.pk] for e in events.values() if e.case_id == event.case_id and e.seq < event.seq and e.pk in logged
+            index
+            for e in events.values()
+            if e.case_id == event.case_id and e.seq < event.seq and (index := logged.get(e.pk)) is not None
         ]
         where = f", after entry {max(before)}" if before else ""
         findings.append(
@@ -673,6 +683,9 @@ def _covering_checkpoint(index: int) -> Checkpoint:
 
 def proof_bundle(entry: LogEntry) -> dict[str, Any]:
     """An offline proof of the entry (asylon.transparency.bundle), checked with the log's key."""
+    if entry.index is None:  # waiting still: the commit that added it has only just ended
+        storage.log_integrate(wait=True)
+        entry.refresh_from_db()
     checkpoint = _covering_checkpoint(entry.index)
     proof = storage.inclusion_hashes(entry.index, checkpoint.size)
     return bundle_make(bytes(entry.body), entry.index, proof, checkpoint_note(checkpoint))
@@ -698,7 +711,7 @@ def document_bundle(*, user: User, document_id: int) -> dict[str, Any]:
     visible = cases_for_user(user).values("pk")
     document = Document.objects.filter(pk=document_id, case__in=visible).values_list("pk", flat=True).first()
     # A document's first entry is its issuance; one issued before the log has none.
-    issued = LogEntry.objects.filter(kind="document", record_id=document).order_by("index").first()
+    issued = LogEntry.objects.filter(kind="document", record_id=document).order_by("pk").first()
     if document is None or issued is None:
         raise _not_found(f"document {document_id}")
     return proof_bundle(issued)

@@ -136,22 +136,25 @@ class TileHashes:
             raise HashMissing(f"no stored hash at level {level}, index {index}")
         return value
 
-    def put(self, level: int, index: int, value: bytes) -> None:
+    def put(self, level: int, first: int, run: bytes) -> None:
         k = level % TILE_HEIGHT
-        key = (level // TILE_HEIGHT, index >> (TILE_HEIGHT - k))
-        tile = self._tiles.get(key)
-        if tile is None:
-            tile = self._tiles[key] = Tile()
-        row = tile.levels()[k]
-        start = (index & ((TILE_WIDTH >> k) - 1)) * HASH_SIZE
-        if start == len(row):
-            row += value
-        elif start + HASH_SIZE <= len(row):
-            # A retried append puts the same value again: the leaves are the same.
-            row[start : start + HASH_SIZE] = value
-        else:
-            raise HashMissing(f"the hash at level {level}, index {index} would leave a gap in tile {key}")
-        self.written[key] = tile
+        width = TILE_WIDTH >> k  # the tile's hashes at this level
+        while run:
+            key = (level // TILE_HEIGHT, first >> (TILE_HEIGHT - k))
+            tile = self._tiles.get(key)
+            if tile is None:
+                tile = self._tiles[key] = Tile()
+            row = tile.levels()[k]
+            position = first & (width - 1)
+            start = position * HASH_SIZE
+            if start > len(row):
+                raise HashMissing(f"the hash at level {level}, index {first} would leave a gap in tile {key}")
+            taken = run[: (width - position) * HASH_SIZE]
+            # Over hashes put before when an append is retried: the same, since the leaves are.
+            row[start : start + len(taken)] = taken
+            self.written[key] = tile
+            run = run[len(taken) :]
+            first += len(taken) // HASH_SIZE
 
     def size(self) -> int:
         return self._size
@@ -166,6 +169,9 @@ class LogTables:
     def __init__(self) -> None:
         q = connection.ops.quote_name
         self.postgres = connection.vendor == "postgresql"
+        # Whether an entry added alone waits for its commit to go into the tree (`log_add`).
+        self.waits = self.postgres
+        self.mark = "%s" if self.postgres else "?"  # a parameter, on the raw cursor
         self.tile = q(LogTile._meta.db_table)
         self.entry = q(LogEntry._meta.db_table)
         self.head = q(LogHead._meta.db_table)
@@ -271,32 +277,83 @@ class LogTables:
                 raise HashMissing(f"the partial tile {level}/{index} of the log of {size} is not {width} hashes wide")
         return size, edge
 
-    def write(self, cursor: Any, tiles: list[TileRow], entries: list[tuple[Any, ...]], size: int) -> None:
-        """The tiles that changed (an upsert: a partial tile is rewritten as it grows),
-        the entries, the size."""
+    def write(
+        self,
+        cursor: Any,
+        tiles: list[TileRow],
+        size: int,
+        *,
+        entries: Sequence[tuple[Any, ...]] = (),
+        numbered: Sequence[tuple[int, int]] = (),
+    ) -> None:
+        """The tiles that changed (an upsert: a partial tile is rewritten as it grows), the new
+        `entries`, the waiting entries now `numbered` (row id, index), the size."""
         upsert = f" ON CONFLICT (level, {self.index}) DO UPDATE SET hashes = excluded.hashes, folded = excluded.folded"
         tile_columns = f"level, {self.index}, hashes, folded"
         entry_columns = f"{self.index}, kind, body, salt, event_id, record_id"
         if not self.postgres:
             cursor.executemany(f"INSERT INTO {self.tile} ({tile_columns}) VALUES (?, ?, ?, ?)" + upsert, tiles)  # noqa: S608
             cursor.executemany(f"INSERT INTO {self.entry} ({entry_columns}) VALUES (?, ?, ?, ?, ?, ?)", entries)  # noqa: S608
+            renumber = f"UPDATE {self.entry} SET {self.index} = ? WHERE id = ?"  # noqa: S608
+            cursor.executemany(renumber, [(i, pk) for pk, i in numbered])
             cursor.execute(f"INSERT OR REPLACE INTO {self.head} (id, size) VALUES (1, ?)", [size])  # noqa: S608
             return
         tile_arrays = [list(c) for c in zip(*tiles, strict=True)] if tiles else [[], [], [], []]
-        columns = [list(c) for c in zip(*entries, strict=True)]
         with connection.connection.pipeline():
             cursor.execute(
                 f"INSERT INTO {self.tile} ({tile_columns})"  # noqa: S608
                 " SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[], %s::bytea[])" + upsert,
                 tile_arrays,
             )
-            cursor.execute(
-                f"INSERT INTO {self.entry} ({entry_columns})"  # noqa: S608
-                " SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::bytea[], %s::bytea[],"
-                " %s::bigint[], %s::bigint[])",
-                columns,
-            )
+            if entries:
+                cursor.execute(
+                    f"INSERT INTO {self.entry} ({entry_columns})"  # noqa: S608
+                    " SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::bytea[], %s::bytea[],"
+                    " %s::bigint[], %s::bigint[])",
+                    [list(c) for c in zip(*entries, strict=True)],
+                )
+            if numbered:
+                cursor.execute(
+                    f"UPDATE {self.entry} e SET {self.index} = n.i"  # noqa: S608
+                    " FROM unnest(%s::bigint[], %s::bigint[]) AS n(id, i) WHERE e.id = n.id",
+                    [list(c) for c in zip(*numbered, strict=True)],
+                )
             cursor.execute(f"UPDATE {self.head} SET size = %s WHERE id = 1", [size])  # noqa: S608
+
+    def insert_waiting(self, cursor: Any, entry: NewEntry) -> int:
+        """The entry, without an index yet; returns its row id."""
+        cursor.execute(
+            f"INSERT INTO {self.entry} (kind, body, salt, event_id, record_id)"  # noqa: S608
+            f" VALUES ({', '.join([self.mark] * 5)}) RETURNING id",
+            [entry.kind, entry.body, entry.salt, entry.event_id, entry.record_id],
+        )
+        return int(cursor.fetchone()[0])
+
+    def integrating(self, cursor: Any, *, wait: bool) -> bool:
+        """Take the lock of the process that integrates waiting entries, until the commit; or,
+        without `wait`, give up at once if another holds it. (SQLite's IMMEDIATE transactions
+        hold every lock already.) A lock of its own, taken before the head's, so that a
+        process that finds nothing waiting commits nothing, and syncs nothing."""
+        if not self.postgres:
+            return True
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_INTEGRATING])
+        else:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_INTEGRATING])
+            if not cursor.fetchone()[0]:
+                return False
+        # The entries are durable already, committed with their records: a crash that lost
+        # this commit would leave them waiting, to be integrated again. Nothing signs the
+        # tree before a later commit that syncs (a checkpoint's), which flushes this one too.
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        return True
+
+    def waiting(self, cursor: Any, limit: int | None = None) -> list[tuple[int, bytes]]:
+        """The first `limit` waiting entries (row id, body), oldest first; without a limit,
+        the first one's id alone, if there is one."""
+        columns, limit = ("id, body", int(limit)) if limit else ("id, NULL", 1)
+        cursor.execute(f"SELECT {columns} FROM {self.entry} WHERE {self.index} IS NULL ORDER BY id LIMIT {limit}")  # noqa: S608
+        return [(int(pk), bytes(body or b"")) for pk, body in cursor.fetchall()]
 
 
 _TABLES: dict[str, LogTables] = {}
@@ -328,8 +385,68 @@ def log_append(entries: Sequence[NewEntry]) -> range:
         indexes = MerkleTree(store).append_many([e.body for e in entries])
         tiles = [tile.row(*key) for key, tile in store.written.items()]
         rows = [(i, e.kind, e.body, e.salt, e.event_id, e.record_id) for i, e in zip(indexes, entries, strict=True)]
-        tables.write(cursor, tiles, rows, indexes.stop)
+        tables.write(cursor, tiles, indexes.stop, entries=rows)
     return indexes
+
+
+def log_add(entry: NewEntry) -> int:
+    """Add one entry inside the caller's transaction, so that its record and it commit together
+    or not at all; returns its row id.
+
+    On PostgreSQL the entry waits, indexless, and goes into the tree right after the commit
+    (`log_integrate`), with whatever else is waiting. Appending it in the transaction would
+    hold the head's lock through the commit's fsync, one writer at a time (some 350 commits a
+    second on the development machine); waiting entries commit side by side and share their
+    fsyncs. RFC 9162 § 3 allows it: a log incorporates a submission within its maximum merge
+    delay, here the time for the commit of the entries before it. SQLite takes one writer at a
+    time whatever the log does, so there the entry goes in at once.
+    """
+    assert transaction.get_connection().in_atomic_block, "entries are added in their records' transaction"
+    tables = LogTables.for_connection()
+    if not tables.waits:
+        index = log_append([entry])[0]
+        with tables.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {tables.entry} WHERE {tables.index} = {tables.mark}", [index])  # noqa: S608
+            return int(cursor.fetchone()[0])
+    with tables.cursor() as cursor:
+        row_id = tables.insert_waiting(cursor, entry)
+    transaction.on_commit(log_integrate, robust=True)
+    return row_id
+
+
+INTEGRATE_BATCH = 10_000
+_INTEGRATING = 9162  # the advisory lock of the process putting waiting entries into the tree
+
+
+def log_integrate(*, wait: bool = False) -> int:
+    """Put the waiting entries into the tree, oldest first, in transactions of up to
+    INTEGRATE_BATCH; returns how many.
+
+    Called after each commit that added one. While another process integrates, it returns at
+    once and leaves its entry to that one, unless it must `wait` for the entries to be in
+    the tree (a checkpoint, a proof). That is safe because whoever integrates looks for
+    waiting entries again once its commit has released the lock: a writer that found the
+    lock taken had committed its entry before trying, so that second look finds it.
+    """
+    tables = LogTables.for_connection()
+    count = 0
+    while True:
+        with transaction.atomic(), tables.cursor() as cursor:
+            if not tables.integrating(cursor, wait=wait):
+                return count
+            waiting = tables.waiting(cursor, INTEGRATE_BATCH)
+            if waiting:
+                size, edge = tables.lock_edge(cursor, len(waiting))
+                store = TileHashes(size, edge)
+                indexes = MerkleTree(store).append_many([body for _, body in waiting])
+                tiles = [tile.row(*key) for key, tile in store.written.items()]
+                numbered = [(row_id, i) for (row_id, _), i in zip(waiting, indexes, strict=True)]
+                tables.write(cursor, tiles, indexes.stop, numbered=numbered)
+        count += len(waiting)
+        if len(waiting) < INTEGRATE_BATCH:
+            with tables.cursor() as cursor:
+                if not tables.waiting(cursor):
+                    return count
 
 
 def log_size() -> int:
