@@ -61,7 +61,7 @@ class LogEntry(models.Model):
 
 
 class Checkpoint(models.Model):
-    size = models.BigIntegerField()
+    size = models.BigIntegerField(db_index=True)  # the latest's is read with every proof
     root = models.BinaryField(max_length=32)
     note = models.TextField()
     signed_at = models.DateTimeField()

@@ -45,7 +45,7 @@ from asylon.transparency.merkle import (
     path_pieces,
     root_nodes,
 )
-from asylon.transparency.models import LogEntry, LogHead, LogTile
+from asylon.transparency.models import Checkpoint, LogEntry, LogHead, LogTile
 
 TileKey = tuple[int, int]  # (tile level, tile index)
 TileRow = tuple[int, int, bytes, bytes]  # (level, index, hashes, folded), as LogTile stores it
@@ -100,6 +100,24 @@ class Tile:
             ]
         return self._levels
 
+    def at(self, column: int, offset: int) -> bytes:
+        """The hash at byte `offset` of `hashes` (column 0) or `folded` (1); short if there is none."""
+        return (self.folded if column else self.hashes)[offset : offset + HASH_SIZE]
+
+    def full(self) -> bool:
+        return self.width == TILE_WIDTH and len(self.folded) == _FULL_FOLDED
+
+    def prefix(self, width: int) -> Tile:
+        """The tile as it was when it held `width` hashes (≤ its own): the first of each level."""
+        if self._levels is None:
+            spans = _SPANS[self.width]
+            rows = [self.hashes[: width * HASH_SIZE]] + [
+                self.folded[start : start + (width >> k) * HASH_SIZE] for k, (start, _) in enumerate(spans) if k
+            ]
+        else:
+            rows = [bytes(row[: (width >> k) * HASH_SIZE]) for k, row in enumerate(self._levels)]
+        return Tile(bytes(rows[0]), b"".join(rows[1:]))
+
     def row(self, level: int, index: int) -> TileRow:
         if self._levels is None:
             return level, index, bytes(self.hashes), bytes(self.folded)
@@ -111,6 +129,26 @@ class Tile:
             first = index << (TILE_HEIGHT - k)
             for p in range(len(row) // HASH_SIZE):
                 yield (TILE_HEIGHT * level + k, first + p), bytes(row[p * HASH_SIZE : (p + 1) * HASH_SIZE])
+
+
+class Slices:
+    """Some hashes of a full leaf tile (tile level 0), read one by one: a proof needs eight of
+    its 510, and on PostgreSQL reading the 16 KB row costs more than the round trip."""
+
+    __slots__ = ("found",)
+    width = TILE_WIDTH
+
+    def __init__(self, found: dict[tuple[int, int], bytes]) -> None:
+        self.found = found  # (column, byte offset) → hash
+
+    def at(self, column: int, offset: int) -> bytes:
+        return self.found.get((column, offset), b"")
+
+    def hash_at(self, k: int, position: int) -> bytes:
+        return self.at(int(k > 0), _SPANS[TILE_WIDTH][k][0] + position * HASH_SIZE)
+
+    def full(self) -> bool:
+        return True
 
 
 def tiles_of(nodes: Sequence[Node]) -> list[TileKey]:
@@ -176,7 +214,8 @@ class LogTables:
         self.entry = q(LogEntry._meta.db_table)
         self.head = q(LogHead._meta.db_table)
         self.index = q("index")
-        self._fetch_sql: dict[tuple[bool, int], str] = {}
+        self.checkpoint = q(Checkpoint._meta.db_table)
+        self._fetch_sql: dict[tuple[bool, int, tuple[tuple[int, ...], ...]], str] = {}
 
     @classmethod
     def for_connection(cls) -> LogTables:
@@ -206,40 +245,72 @@ class LogTables:
         return int(row[0]) if row else 0
 
     def fetch(self, cursor: Any, keys: Sequence[TileKey]) -> dict[TileKey, Tile]:
-        """The stored tiles `keys`, in one round trip."""
-        return self.fetch_with_size(cursor, keys, with_size=False)[1]
+        """The stored tiles `keys`, whole, in one round trip."""
+        return {
+            key: tile for key, tile in self.read(cursor, keys, with_size=False)[1].items() if isinstance(tile, Tile)
+        }
 
-    def fetch_with_size(
-        self, cursor: Any, keys: Sequence[TileKey], *, with_size: bool = True
-    ) -> tuple[int, dict[TileKey, Tile]]:
-        """The log's committed size and the stored tiles `keys`, in one round trip."""
-        if not keys and not with_size:
-            return 0, {}
-        sql = self._fetch_sql.get((with_size, len(keys))) or self._fetch_text(with_size, len(keys))
+    def read(
+        self,
+        cursor: Any,
+        keys: Sequence[TileKey],
+        sliced: Sequence[tuple[int, Sequence[tuple[int, int]]]] = (),
+        *,
+        with_size: bool = True,
+    ) -> tuple[tuple[int, int], dict[TileKey, Tile | Slices]]:
+        """The tiles `keys` and, of each leaf tile (tile level 0) in `sliced`, the hashes at
+        (column, byte offset) it names, in one round trip; with the log's size and the size
+        of its latest checkpoint, unless not `with_size`."""
+        if not keys and not sliced and not with_size:
+            return (0, 0), {}
+        shape = (with_size, len(keys), tuple(tuple(c for c, _ in reads) for _, reads in sliced))
+        sql = self._fetch_sql.get(shape) or self._fetch_text(*shape)
         params = [x for key in keys for x in key]
+        for index, reads in sliced:
+            params += [offset + 1 for _, offset in reads] + [index]
         if self.postgres:
             # Binary: a tile's bytes come as they are, not as hex text twice their size.
             cursor.execute(sql, params, binary=True)
         else:
             cursor.execute(sql, params)
-        size, tiles = 0, {}
+        size = signed = 0
+        tiles: dict[TileKey, Tile | Slices] = {}
+        reads_of = dict(sliced)
         for level, index, hashes, folded in cursor.fetchall():
             if level == -1:
                 size = int(index)
+            elif level == -3:
+                signed = int(index or 0)
+            elif level == -2:
+                reads = reads_of[index]
+                found = bytes(hashes or b"")
+                tiles[(0, index)] = Slices(
+                    {read: found[i * HASH_SIZE : (i + 1) * HASH_SIZE] for i, read in enumerate(reads)}
+                )
             else:
                 tiles[(level, index)] = Tile(hashes, folded)
-        return size, tiles
+        return (size, signed), tiles
 
-    def _fetch_text(self, with_size: bool, count: int) -> str:
-        # The size comes as a row of level -1, which no tile has.
-        size_row = f"SELECT -1, size, NULL, NULL FROM {self.head} WHERE id = 1 UNION ALL " if with_size else ""  # noqa: S608
-        columns = f"t.level, t.{self.index}, t.hashes, t.folded FROM {self.tile} t"
-        # Each OR term probes the primary key once (a row-value IN list or an unnest join
-        # costs more here: SQLite scans, PostgreSQL plans a join for five rows).
-        terms = " OR ".join([f"(t.level = %s AND t.{self.index} = %s)"] * count) or "false"
-        sql = f"{size_row}SELECT {columns} WHERE {terms}"
-        self._fetch_sql[(with_size, count)] = sql if self.postgres else sql.replace("%s", "?")
-        return self._fetch_sql[(with_size, count)]
+    def _fetch_text(self, with_size: bool, count: int, sliced: tuple[tuple[int, ...], ...] = ()) -> str:
+        # The log's size comes as a row of level -1, a leaf tile's slices as one of level -2,
+        # the latest checkpoint's size as one of level -3: no tile has those levels.
+        parts = []
+        if with_size:
+            none = "CAST(NULL AS bytea)"  # typed: a union of three parts resolves NULL as text
+            parts.append(f"SELECT -1, size, {none}, {none} FROM {self.head} WHERE id = 1")  # noqa: S608
+            parts.append(f"SELECT -3, max(size), {none}, {none} FROM {self.checkpoint}")  # noqa: S608
+        if count or not parts:
+            # Each OR term probes the primary key once (a row-value IN list or an unnest join
+            # costs more here: SQLite scans, PostgreSQL plans a join for five rows).
+            terms = " OR ".join([f"(t.level = %s AND t.{self.index} = %s)"] * count) or "false"
+            parts.append(f"SELECT t.level, t.{self.index}, t.hashes, t.folded FROM {self.tile} t WHERE {terms}")  # noqa: S608
+        leaf_tile = f"FROM {self.tile} t WHERE t.level = 0 AND t.{self.index} = %s"
+        for columns in sliced:
+            picked = " || ".join(f"substring(t.{('hashes', 'folded')[c]} from %s for {HASH_SIZE})" for c in columns)
+            parts.append(f"SELECT -2, t.{self.index}, {picked}, NULL {leaf_tile}")
+        sql = " UNION ALL ".join(parts)
+        self._fetch_sql[(with_size, count, sliced)] = sql if self.postgres else sql.replace("%s", "?")
+        return self._fetch_sql[(with_size, count, sliced)]
 
     def lock_edge(self, cursor: Any, count: int) -> tuple[int, dict[TileKey, Tile]]:
         """Lock the head (serializing appends) and read the size and the right edge of the
@@ -463,14 +534,91 @@ class BeyondTheLog(ValueError):
         self.held = held
 
 
-def _stored(keys: Sequence[TileKey], size: int) -> dict[TileKey, Tile]:
-    """The tiles `keys`, read with the log's size in one query; a larger `size` raises BeyondTheLog."""
+class KeptTiles:
+    """Tiles as a signed checkpoint covers them, kept by the process. A complete subtree's hash
+    never changes, and the checkpoint's commit, which syncs, made them durable: they are what
+    every later read would find. Kept: the tiles above the leaves (one in 256: 2.5 MB at 10M
+    entries) and the right edge's leaf tile; the other leaf tiles are read as `Slices`."""
+
+    MOST = 4_096  # tiles (64 MB); past it the process starts over
+
+    def __init__(self) -> None:
+        self.tiles: dict[TileKey, Tile] = {}
+        self.signed = 0  # the log held this many entries: no size up to it needs checking
+
+    def get(self, key: TileKey, width: int) -> Tile | None:
+        tile = self.tiles.get(key)
+        return tile if tile is not None and tile.width >= width else None
+
+    def keep(self, signed: int, read: dict[TileKey, Tile | Slices]) -> None:
+        """What a read outside any transaction found (so committed), up to the size `signed`."""
+        self.signed = max(self.signed, signed)
+        for key, tile in read.items():
+            width = _width(key, signed)
+            if not isinstance(tile, Tile) or not 0 < width <= tile.width or (key[0] == 0 and width == TILE_WIDTH):
+                continue
+            if len(self.tiles) >= self.MOST:
+                self.tiles.clear()
+            if key[0] == 0:  # one leaf tile: the right edge's, which the next one replaces
+                for other in [k for k in self.tiles if k[0] == 0]:
+                    del self.tiles[other]
+            self.tiles[key] = tile if tile.width == width else tile.prefix(width)
+
+    def forget(self) -> None:
+        """For a database emptied under the process, which a log never is but a test's is."""
+        self.tiles.clear()
+        self.signed = 0
+
+
+KEPT = KeptTiles()
+
+
+def _width(key: TileKey, size: int) -> int:
+    """How many hashes the tile holds in the tree of `size`."""
+    return min(TILE_WIDTH, (size >> (TILE_HEIGHT * key[0])) - (key[1] << TILE_HEIGHT))
+
+
+def _stored(keys: Sequence[TileKey], size: int, plan: list[Any] | None = None) -> dict[TileKey, Tile | Slices]:
+    """The tiles `keys` for the tree of `size`: those kept wide enough, and the others read in
+    one query (of a full leaf tile, only the hashes `plan` reads, on PostgreSQL), with the log's
+    size unless a checkpoint is known to sign `size` or more. A size the log never had raises
+    BeyondTheLog."""
     tables = LogTables.for_connection()
+    tiles: dict[TileKey, Tile | Slices] = {}
+    wanted, sliced = [], []
+    for key in keys:
+        width = _width(key, size)
+        kept = KEPT.get(key, width)
+        if kept is not None:
+            tiles[key] = kept
+        elif plan is not None and tables.postgres and key[0] == 0 and width == TILE_WIDTH:
+            sliced.append((key[1], _reads(plan, key)))
+        else:
+            wanted.append(key)
+    checked = size <= KEPT.signed
+    if checked and not wanted and not sliced:
+        return tiles
     with tables.cursor() as cursor:
-        held, tiles = tables.fetch_with_size(cursor, keys)
-    if size > held:
+        (held, signed), read = tables.read(cursor, wanted, sliced, with_size=not checked)
+    if not checked and size > held:
         raise BeyondTheLog(held)
-    return tiles
+    if not transaction.get_connection().in_atomic_block:
+        KEPT.keep(KEPT.signed if checked else signed, read)
+    return tiles | read
+
+
+def _reads(plan: list[Any], key: TileKey) -> tuple[tuple[int, int], ...]:
+    """The (column, byte offset) of every hash of the full tile `key` that `plan` reads."""
+    reads: dict[tuple[int, int], None] = {}
+    for step in plan:
+        if step[0] == _UP:
+            if step[1] == key:
+                reads |= dict.fromkeys(step[2])
+            continue
+        for place_key, k, position in [step[1:]] if step[0] == _STORED else step[1]:
+            if place_key == key:
+                reads[(int(k > 0), _SPANS[TILE_WIDTH][k][0] + position * HASH_SIZE)] = None
+    return tuple(reads)
 
 
 _FULL_FOLDED = (TILE_WIDTH - 2) * HASH_SIZE  # a full tile's seven upper levels: 128 + 64 + … + 2 hashes
@@ -522,16 +670,16 @@ def _place(node: Node, keys: dict[TileKey, None]) -> tuple[TileKey, int, int]:
     return key, k, index & ((TILE_WIDTH >> k) - 1)
 
 
-def _picked(plan: list[Any], tiles: dict[TileKey, Tile]) -> list[bytes]:
+def _picked(plan: list[Any], tiles: dict[TileKey, Tile | Slices]) -> list[bytes]:
     """The proof's hashes, picked out of the tiles as `plan` says."""
     proof: list[bytes] = []
     for step in plan:
         if step[0] == _UP:
             tile = tiles.get(step[1])
-            if tile is None or tile.width != TILE_WIDTH or len(tile.folded) != _FULL_FOLDED:
+            up = [tile.at(c, o) for c, o in step[2]] if tile is not None and tile.full() else []
+            if not up or any(len(value) != HASH_SIZE for value in up):
                 raise HashMissing(f"no stored hash at level {step[3]}, index {step[4] ^ 1}")
-            columns = (tile.hashes, tile.folded)
-            proof += [columns[c][o : o + HASH_SIZE] for c, o in step[2]]
+            proof += up
         elif step[0] == _STORED:
             proof.append(_hash_at(tiles, step[1], step[2], step[3]))
         else:
@@ -544,7 +692,7 @@ def _picked(plan: list[Any], tiles: dict[TileKey, Tile]) -> list[bytes]:
     return proof
 
 
-def _hash_at(tiles: dict[TileKey, Tile], key: TileKey, k: int, position: int) -> bytes:
+def _hash_at(tiles: dict[TileKey, Tile | Slices], key: TileKey, k: int, position: int) -> bytes:
     tile = tiles.get(key)
     value = tile.hash_at(k, position) if tile is not None else b""
     if len(value) != HASH_SIZE:
@@ -560,7 +708,7 @@ def inclusion_hashes(index: int, size: int) -> list[bytes]:
     keys: dict[TileKey, None] = {}
     plan: list[Any] = []
     _path_plan(0, index, size, keys, plan)
-    return _picked(plan, _stored(list(keys), size))
+    return _picked(plan, _stored(list(keys), size, plan))
 
 
 def consistency_hashes(old_size: int, size: int) -> list[bytes]:
@@ -577,8 +725,9 @@ def consistency_hashes(old_size: int, size: int) -> list[bytes]:
         if index:
             plan.append((_STORED, *_place((level, index), keys)))
         _path_plan(level, index, size, keys, plan)
-    return _picked(plan, _stored(list(keys), size))
+    return _picked(plan, _stored(list(keys), size, plan))
 
 
 def root_at(size: int) -> bytes:
-    return MerkleTree(TileHashes(size, _stored(tiles_of(root_nodes(size)), size))).root()
+    tiles = _stored(tiles_of(root_nodes(size)), size)  # whole tiles: no plan, no slices
+    return MerkleTree(TileHashes(size, {key: tile for key, tile in tiles.items() if isinstance(tile, Tile)})).root()
