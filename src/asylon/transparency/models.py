@@ -44,15 +44,24 @@ class LogEntry(models.Model):
     body = models.BinaryField()
     # Plain ids, not foreign keys: a row deleted behind the application's back must leave
     # its entry behind, so that the audit can name it.
-    event_id = models.BigIntegerField(null=True, unique=True)
+    event_id = models.BigIntegerField(null=True)
     # The row of any other kind (a document, a listing, a disclosure): its primary key in
     # the table the kind names, so that a document's issuance entry can be found for its proof.
     record_id = models.BigIntegerField(null=True)
     salt = models.BinaryField(max_length=32, null=True)
 
     class Meta:
+        # Partial: most entries name no event or no record, and indexing their NULLs made
+        # every append slower for no lookup.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_id"], condition=models.Q(event_id__isnull=False), name="one_entry_per_event"
+            )
+        ]
         indexes = [
-            models.Index(fields=["kind", "record_id"], name="entry_by_record"),
+            models.Index(
+                fields=["kind", "record_id"], condition=models.Q(record_id__isnull=False), name="entry_by_record"
+            ),
             models.Index(fields=["id"], condition=models.Q(index__isnull=True), name="entry_waiting"),
         ]
 
