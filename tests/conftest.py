@@ -82,13 +82,3 @@ def _waiting_entries_integrated_at_once(request, monkeypatch):
     from django.db import transaction
 
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-
-
-@pytest.fixture(autouse=True)
-def _log_tiles_forgotten():
-    """Each test starts from an empty log, which a running log never does: what the process
-    keeps of its tiles (`storage.KEPT`) is forgotten after each test."""
-    yield
-    from asylon.transparency.storage import KEPT
-
-    KEPT.forget()

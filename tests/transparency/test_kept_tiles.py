@@ -11,6 +11,7 @@ from django.db import transaction
 
 from asylon.transparency import services, storage
 from asylon.transparency.merkle import MemoryHashStore, MerkleTree
+from asylon.transparency.models import Checkpoint, LogEntry, LogHead, LogTile
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,7 +49,7 @@ def test_proofs_from_kept_tiles_are_the_stored_trees_at_every_size():
         proofs_agree(memory, memory.size, rng)
         for size in signed:
             proofs_agree(memory, size, rng, samples=10)
-    assert storage.KEPT.signed == signed[-1]
+    assert (storage.KEPT.signed, storage.KEPT.root) == (signed[-1], memory.root(signed[-1]))
     assert any(level >= 1 for level, _ in storage.KEPT.tiles)
     assert sum(1 for level, _ in storage.KEPT.tiles if level == 0) <= 1
 
@@ -59,6 +60,25 @@ def test_a_size_past_the_log_is_refused_after_tiles_were_kept():
     storage.inclusion_hashes(5, 600)
     with pytest.raises(storage.BeyondTheLog):
         storage.inclusion_hashes(5, 601)
+
+
+def test_tiles_kept_from_a_log_are_not_used_on_another_database():
+    rng = random.Random(11)
+    append(bodies(600))
+    services.checkpoint_sign()
+    storage.inclusion_hashes(5, 600)
+    assert storage.KEPT.tiles
+
+    # A database restored from a backup, or emptied, under the running process.
+    for model in (LogEntry, LogTile, Checkpoint, LogHead):
+        model.objects.all().delete()
+    memory = MerkleTree(MemoryHashStore())
+    other = bodies(600, tag="another log")
+    append(other)
+    memory.append_many(other)
+    services.checkpoint_sign()
+    proofs_agree(memory, 600, rng)
+    proofs_agree(memory, 600, rng)
 
 
 def test_tiles_read_in_a_transaction_that_rolls_back_are_not_kept():

@@ -131,6 +131,20 @@ class Tile:
                 yield (TILE_HEIGHT * level + k, first + p), bytes(row[p * HASH_SIZE : (p + 1) * HASH_SIZE])
 
 
+@dataclass
+class Heads:
+    """What a read learns of the log besides its tiles."""
+
+    size: int = 0  # the log's
+    signed: int = 0  # its latest checkpoint's size
+    signed_root: bytes | None = None  # and root
+    kept_root: bytes | None = None  # the root of its checkpoint of the size asked for
+
+
+def _bytes(value: Any) -> bytes | None:
+    return None if value is None else bytes(value)
+
+
 class Slices:
     """Some hashes of a full leaf tile (tile level 0), read one by one: a proof needs eight of
     its 510, and on PostgreSQL reading the 16 KB row costs more than the round trip."""
@@ -246,9 +260,7 @@ class LogTables:
 
     def fetch(self, cursor: Any, keys: Sequence[TileKey]) -> dict[TileKey, Tile]:
         """The stored tiles `keys`, whole, in one round trip."""
-        return {
-            key: tile for key, tile in self.read(cursor, keys, with_size=False)[1].items() if isinstance(tile, Tile)
-        }
+        return {key: tile for key, tile in self.read(cursor, keys, kept=None)[1].items() if isinstance(tile, Tile)}
 
     def read(
         self,
@@ -256,16 +268,17 @@ class LogTables:
         keys: Sequence[TileKey],
         sliced: Sequence[tuple[int, Sequence[tuple[int, int]]]] = (),
         *,
-        with_size: bool = True,
-    ) -> tuple[tuple[int, int], dict[TileKey, Tile | Slices]]:
+        kept: int | None = 0,
+    ) -> tuple[Heads, dict[TileKey, Tile | Slices]]:
         """The tiles `keys` and, of each leaf tile (tile level 0) in `sliced`, the hashes at
-        (column, byte offset) it names, in one round trip; with the log's size and the size
-        of its latest checkpoint, unless not `with_size`."""
-        if not keys and not sliced and not with_size:
-            return (0, 0), {}
-        shape = (with_size, len(keys), tuple(tuple(c for c, _ in reads) for _, reads in sliced))
+        (column, byte offset) it names, in one round trip; with the log's size, its latest
+        checkpoint and the root of its checkpoint of size `kept`, unless `kept` is None."""
+        shape = (kept is not None, len(keys), tuple(tuple(c for c, _ in reads) for _, reads in sliced))
+        if not any(shape):
+            return Heads(), {}
         sql = self._fetch_sql.get(shape) or self._fetch_text(*shape)
-        params = [x for key in keys for x in key]
+        params: list[Any] = [kept] if kept is not None else []
+        params += [x for key in keys for x in key]
         for index, reads in sliced:
             params += [offset + 1 for _, offset in reads] + [index]
         if self.postgres:
@@ -273,14 +286,14 @@ class LogTables:
             cursor.execute(sql, params, binary=True)
         else:
             cursor.execute(sql, params)
-        size = signed = 0
+        heads = Heads()
         tiles: dict[TileKey, Tile | Slices] = {}
         reads_of = dict(sliced)
         for level, index, hashes, folded in cursor.fetchall():
             if level == -1:
-                size = int(index)
+                heads.size = int(index)
             elif level == -3:
-                signed = int(index or 0)
+                heads.signed, heads.signed_root, heads.kept_root = int(index), _bytes(hashes), _bytes(folded)
             elif level == -2:
                 reads = reads_of[index]
                 found = bytes(hashes or b"")
@@ -289,16 +302,20 @@ class LogTables:
                 )
             else:
                 tiles[(level, index)] = Tile(hashes, folded)
-        return (size, signed), tiles
+        return heads, tiles
 
-    def _fetch_text(self, with_size: bool, count: int, sliced: tuple[tuple[int, ...], ...] = ()) -> str:
+    def _fetch_text(self, heads: bool, count: int, sliced: tuple[tuple[int, ...], ...] = ()) -> str:
         # The log's size comes as a row of level -1, a leaf tile's slices as one of level -2,
-        # the latest checkpoint's size as one of level -3: no tile has those levels.
+        # the latest checkpoint (size, root, and the root of the one of the kept size) as one
+        # of level -3: no tile has those levels.
         parts = []
-        if with_size:
-            none = "CAST(NULL AS bytea)"  # typed: a union of three parts resolves NULL as text
+        if heads:
+            none = "CAST(NULL AS bytea)"  # typed: a union of several parts resolves NULL as text
+            c = self.checkpoint
+            latest = f"(SELECT size, root FROM {c} ORDER BY size DESC, id DESC LIMIT 1)"  # noqa: S608
+            kept_root = f"(SELECT root FROM {c} WHERE size = %s ORDER BY id DESC LIMIT 1)"  # noqa: S608
+            parts.append(f"SELECT -3, l.size, l.root, {kept_root} FROM {latest} l")  # noqa: S608
             parts.append(f"SELECT -1, size, {none}, {none} FROM {self.head} WHERE id = 1")  # noqa: S608
-            parts.append(f"SELECT -3, max(size), {none}, {none} FROM {self.checkpoint}")  # noqa: S608
         if count or not parts:
             # Each OR term probes the primary key once (a row-value IN list or an unnest join
             # costs more here: SQLite scans, PostgreSQL plans a join for five rows).
@@ -309,8 +326,8 @@ class LogTables:
             picked = " || ".join(f"substring(t.{('hashes', 'folded')[c]} from %s for {HASH_SIZE})" for c in columns)
             parts.append(f"SELECT -2, t.{self.index}, {picked}, NULL {leaf_tile}")
         sql = " UNION ALL ".join(parts)
-        self._fetch_sql[(with_size, count, sliced)] = sql if self.postgres else sql.replace("%s", "?")
-        return self._fetch_sql[(with_size, count, sliced)]
+        self._fetch_sql[(heads, count, sliced)] = sql if self.postgres else sql.replace("%s", "?")
+        return self._fetch_sql[(heads, count, sliced)]
 
     def lock_edge(self, cursor: Any, count: int) -> tuple[int, dict[TileKey, Tile]]:
         """Lock the head (serializing appends) and read the size and the right edge of the
@@ -537,24 +554,28 @@ class BeyondTheLog(ValueError):
 class KeptTiles:
     """Tiles as a signed checkpoint covers them, kept by the process. A complete subtree's hash
     never changes, and the checkpoint's commit, which syncs, made them durable: they are what
-    every later read would find. Kept: the tiles above the leaves (one in 256: 2.5 MB at 10M
-    entries) and the right edge's leaf tile; the other leaf tiles are read as `Slices`."""
+    every later read would find, as long as that checkpoint is still there with its root
+    (every read checks it: a database restored from a backup, or emptied, is not the same
+    log). Kept: the tiles above the leaves (one in 256: 2.5 MB at 10M entries) and the right
+    edge's leaf tile; the other leaf tiles are read as `Slices`."""
 
     MOST = 4_096  # tiles (64 MB); past it the process starts over
 
     def __init__(self) -> None:
         self.tiles: dict[TileKey, Tile] = {}
-        self.signed = 0  # the log held this many entries: no size up to it needs checking
+        self.signed = 0  # the size of the checkpoint the tiles are kept to
+        self.root: bytes | None = None  # and its root
 
     def get(self, key: TileKey, width: int) -> Tile | None:
         tile = self.tiles.get(key)
         return tile if tile is not None and tile.width >= width else None
 
-    def keep(self, signed: int, read: dict[TileKey, Tile | Slices]) -> None:
-        """What a read outside any transaction found (so committed), up to the size `signed`."""
-        self.signed = max(self.signed, signed)
+    def keep(self, signed: int, root: bytes | None, read: dict[TileKey, Tile | Slices]) -> None:
+        """What a read outside any transaction found (so committed) with the latest checkpoint."""
+        if signed > self.signed:
+            self.signed, self.root = signed, root
         for key, tile in read.items():
-            width = _width(key, signed)
+            width = _width(key, self.signed)
             if not isinstance(tile, Tile) or not 0 < width <= tile.width or (key[0] == 0 and width == TILE_WIDTH):
                 continue
             if len(self.tiles) >= self.MOST:
@@ -565,9 +586,8 @@ class KeptTiles:
             self.tiles[key] = tile if tile.width == width else tile.prefix(width)
 
     def forget(self) -> None:
-        """For a database emptied under the process, which a log never is but a test's is."""
         self.tiles.clear()
-        self.signed = 0
+        self.signed, self.root = 0, None
 
 
 KEPT = KeptTiles()
@@ -580,9 +600,8 @@ def _width(key: TileKey, size: int) -> int:
 
 def _stored(keys: Sequence[TileKey], size: int, plan: list[Any] | None = None) -> dict[TileKey, Tile | Slices]:
     """The tiles `keys` for the tree of `size`: those kept wide enough, and the others read in
-    one query (of a full leaf tile, only the hashes `plan` reads, on PostgreSQL), with the log's
-    size unless a checkpoint is known to sign `size` or more. A size the log never had raises
-    BeyondTheLog."""
+    one query with the log's size and its checkpoints' (of a full leaf tile, only the hashes
+    `plan` reads, on PostgreSQL). A size the log never had raises BeyondTheLog."""
     tables = LogTables.for_connection()
     tiles: dict[TileKey, Tile | Slices] = {}
     wanted, sliced = [], []
@@ -595,15 +614,15 @@ def _stored(keys: Sequence[TileKey], size: int, plan: list[Any] | None = None) -
             sliced.append((key[1], _reads(plan, key)))
         else:
             wanted.append(key)
-    checked = size <= KEPT.signed
-    if checked and not wanted and not sliced:
-        return tiles
     with tables.cursor() as cursor:
-        (held, signed), read = tables.read(cursor, wanted, sliced, with_size=not checked)
-    if not checked and size > held:
-        raise BeyondTheLog(held)
+        heads, read = tables.read(cursor, wanted, sliced, kept=KEPT.signed)
+    if KEPT.signed and heads.kept_root != KEPT.root:
+        KEPT.forget()  # not the log the tiles were kept from
+        return _stored(keys, size, plan)
+    if size > heads.size:
+        raise BeyondTheLog(heads.size)
     if not transaction.get_connection().in_atomic_block:
-        KEPT.keep(KEPT.signed if checked else signed, read)
+        KEPT.keep(heads.signed, heads.signed_root, read)
     return tiles | read
 
 
