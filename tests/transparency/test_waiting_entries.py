@@ -1,5 +1,6 @@
 """Entries that wait for their commit to take their place in the tree (`storage.log_add` on
-PostgreSQL): they go in oldest first, all of them, and count as logged while they wait."""
+PostgreSQL, while another process integrates): they go in oldest first, all of them, and
+count as logged while they wait."""
 
 from __future__ import annotations
 
@@ -26,8 +27,17 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def waiting(monkeypatch):
-    """Entries added alone wait, on SQLite too; the callbacks of their commits are kept, not run."""
-    monkeypatch.setattr(storage.LogTables.for_connection(), "waits", True)
+    """Entries added alone wait, on SQLite too, as they do on PostgreSQL while another process
+    puts entries into the tree; the callbacks of their commits are kept, not run."""
+    tables = storage.LogTables.for_connection()
+    monkeypatch.setattr(tables, "waits", True)
+    integrating = tables.integrating
+
+    def taken_for_writers(cursor, *, wait, asynchronous=True):
+        # A writer tries the lock with a synchronous commit; log_integrate gets the real one.
+        return asynchronous and integrating(cursor, wait=wait)
+
+    monkeypatch.setattr(tables, "integrating", taken_for_writers)
     after_commit: list[object] = []
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: after_commit.append(func))
     return after_commit
@@ -122,3 +132,27 @@ def test_entries_committed_side_by_side_all_go_into_the_tree_once():
     assert storage.log_size() == writers * each
     assert storage.root_at(writers * each) == tree_of_entries()
     assert services.log_audit() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_added_while_another_process_integrates_waits_for_it():
+    import psycopg
+
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"], autocommit=True
+    )
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [storage._INTEGRATING])
+        with transaction.atomic():
+            services.entry_log("bench", {"n": 1}, {"n": 1})
+        assert list(LogEntry.objects.values_list("index", flat=True)) == [None]  # still held: it waits
+
+        other.execute("SELECT pg_advisory_unlock(%s)", [storage._INTEGRATING])
+        with transaction.atomic():
+            services.entry_log("bench", {"n": 2}, {"n": 2})  # a writer alone: in at once, then the first
+    finally:
+        other.close()
+    assert sorted(LogEntry.objects.values_list("index", flat=True)) == [0, 1]
+    assert storage.root_at(2) == tree_of_entries()

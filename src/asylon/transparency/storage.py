@@ -373,9 +373,10 @@ class LogTables:
         *,
         entries: Sequence[tuple[Any, ...]] = (),
         numbered: Sequence[tuple[int, int]] = (),
-    ) -> None:
-        """The tiles that changed (an upsert: a partial tile is rewritten as it grows), the new
-        `entries`, the waiting entries now `numbered` (row id, index), the size."""
+    ) -> list[int]:
+        """The tiles that changed (an upsert: a partial tile is rewritten as it grows), the
+        waiting entries now `numbered` (row id, index), the size, the new `entries`; returns
+        the new entries' row ids on PostgreSQL (where they come with the same round trip)."""
         upsert = f" ON CONFLICT (level, {self.index}) DO UPDATE SET hashes = excluded.hashes, folded = excluded.folded"
         tile_columns = f"level, {self.index}, hashes, folded"
         entry_columns = f"{self.index}, kind, body, salt, event_id, record_id"
@@ -385,7 +386,7 @@ class LogTables:
             renumber = f"UPDATE {self.entry} SET {self.index} = ? WHERE id = ?"  # noqa: S608
             cursor.executemany(renumber, [(i, pk) for pk, i in numbered])
             cursor.execute(f"INSERT OR REPLACE INTO {self.head} (id, size) VALUES (1, ?)", [size])  # noqa: S608
-            return
+            return []
         tile_arrays = [list(c) for c in zip(*tiles, strict=True)] if tiles else [[], [], [], []]
         with connection.connection.pipeline():
             cursor.execute(
@@ -393,13 +394,6 @@ class LogTables:
                 " SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[], %s::bytea[])" + upsert,
                 tile_arrays,
             )
-            if entries:
-                cursor.execute(
-                    f"INSERT INTO {self.entry} ({entry_columns})"  # noqa: S608
-                    " SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::bytea[], %s::bytea[],"
-                    " %s::bigint[], %s::bigint[])",
-                    [list(c) for c in zip(*entries, strict=True)],
-                )
             if numbered:
                 cursor.execute(
                     f"UPDATE {self.entry} e SET {self.index} = n.i"  # noqa: S608
@@ -407,6 +401,14 @@ class LogTables:
                     [list(c) for c in zip(*numbered, strict=True)],
                 )
             cursor.execute(f"UPDATE {self.head} SET size = %s WHERE id = 1", [size])  # noqa: S608
+            if entries:  # last: the cursor keeps the last statement's rows
+                cursor.execute(
+                    f"INSERT INTO {self.entry} ({entry_columns})"  # noqa: S608
+                    " SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::bytea[], %s::bytea[],"
+                    " %s::bigint[], %s::bigint[]) RETURNING id",
+                    [list(c) for c in zip(*entries, strict=True)],
+                )
+        return [row[0] for row in cursor.fetchall()] if entries else []
 
     def insert_waiting(self, cursor: Any, entry: NewEntry) -> int:
         """The entry, without an index yet; returns its row id."""
@@ -417,24 +419,22 @@ class LogTables:
         )
         return int(cursor.fetchone()[0])
 
-    def integrating(self, cursor: Any, *, wait: bool) -> bool:
-        """Take the lock of the process that integrates waiting entries, until the commit; or,
+    def integrating(self, cursor: Any, *, wait: bool, asynchronous: bool = True) -> bool:
+        """Take the lock of the process that puts entries into the tree, until the commit; or,
         without `wait`, give up at once if another holds it. (SQLite's IMMEDIATE transactions
         hold every lock already.) A lock of its own, taken before the head's, so that a
-        process that finds nothing waiting commits nothing, and syncs nothing."""
+        process that finds nothing waiting commits nothing, and syncs nothing.
+
+        `asynchronous`: the transaction commits without waiting for the disk. For integrating
+        only: its entries are durable already, committed with their records, and a crash that
+        lost the commit would leave them waiting, to be integrated again. Nothing signs the tree
+        before a later commit that syncs (a checkpoint's), which flushes this one too."""
         if not self.postgres:
             return True
-        if wait:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_INTEGRATING])
-        else:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_INTEGRATING])
-            if not cursor.fetchone()[0]:
-                return False
-        # The entries are durable already, committed with their records: a crash that lost
-        # this commit would leave them waiting, to be integrated again. Nothing signs the
-        # tree before a later commit that syncs (a checkpoint's), which flushes this one too.
-        cursor.execute("SET LOCAL synchronous_commit = off")
-        return True
+        take = "pg_advisory_xact_lock(%s)" if wait else "pg_try_advisory_xact_lock(%s)"
+        then = ", set_config('synchronous_commit', 'off', true)" if asynchronous else ""
+        cursor.execute(f"SELECT {take}{then}", [_INTEGRATING])
+        return wait or bool(cursor.fetchone()[0])
 
     def waiting(self, cursor: Any, limit: int | None = None) -> list[tuple[int, bytes]]:
         """The first `limit` waiting entries (row id, body), oldest first; without a limit,
@@ -468,36 +468,43 @@ def log_append(entries: Sequence[NewEntry]) -> range:
     assert transaction.get_connection().in_atomic_block, "entries are appended in their records' transaction"
     tables = LogTables.for_connection()
     with tables.cursor() as cursor:
-        size, edge = tables.lock_edge(cursor, len(entries))
-        store = TileHashes(size, edge)
-        indexes = MerkleTree(store).append_many([e.body for e in entries])
-        tiles = [tile.row(*key) for key, tile in store.written.items()]
-        rows = [(i, e.kind, e.body, e.salt, e.event_id, e.record_id) for i, e in zip(indexes, entries, strict=True)]
-        tables.write(cursor, tiles, indexes.stop, entries=rows)
-    return indexes
+        return _append(tables, cursor, entries)[0]
+
+
+def _append(tables: LogTables, cursor: Any, entries: Sequence[NewEntry]) -> tuple[range, list[int]]:
+    size, edge = tables.lock_edge(cursor, len(entries))
+    store = TileHashes(size, edge)
+    indexes = MerkleTree(store).append_many([e.body for e in entries])
+    tiles = [tile.row(*key) for key, tile in store.written.items()]
+    rows = [(i, e.kind, e.body, e.salt, e.event_id, e.record_id) for i, e in zip(indexes, entries, strict=True)]
+    return indexes, tables.write(cursor, tiles, indexes.stop, entries=rows)
 
 
 def log_add(entry: NewEntry) -> int:
     """Add one entry inside the caller's transaction, so that its record and it commit together
     or not at all; returns its row id.
 
-    On PostgreSQL the entry waits, indexless, and goes into the tree right after the commit
-    (`log_integrate`), with whatever else is waiting. Appending it in the transaction would
-    hold the head's lock through the commit's fsync, one writer at a time (some 350 commits a
-    second on the development machine); waiting entries commit side by side and share their
-    fsyncs. RFC 9162 § 3 allows it: a log incorporates a submission within its maximum merge
-    delay, here the time for the commit of the entries before it. SQLite takes one writer at a
-    time whatever the log does, so there the entry goes in at once.
+    On PostgreSQL, when another writer is putting entries into the tree, the entry waits,
+    indexless, and goes into the tree right after the commit (`log_integrate`), with whatever
+    else waits. Appending it there and then would wait for the other's commit, and so on: one
+    writer at a time, each holding the head's lock through its commit's fsync. Waiting entries
+    commit side by side and share their fsyncs. RFC 9162 § 3 allows it: a log incorporates a
+    submission within its maximum merge delay, here the time for the commits before it. A
+    writer alone appends at once, in fewer round trips. SQLite takes one writer at a time
+    whatever the log does, so there every entry goes in at once.
     """
     assert transaction.get_connection().in_atomic_block, "entries are added in their records' transaction"
     tables = LogTables.for_connection()
-    if not tables.waits:
-        index = log_append([entry])[0]
-        with tables.cursor() as cursor:
+    with tables.cursor() as cursor:
+        if not tables.waits:
+            index = _append(tables, cursor, [entry])[0][0]
             cursor.execute(f"SELECT id FROM {tables.entry} WHERE {tables.index} = {tables.mark}", [index])  # noqa: S608
             return int(cursor.fetchone()[0])
-    with tables.cursor() as cursor:
-        row_id = tables.insert_waiting(cursor, entry)
+        if tables.integrating(cursor, wait=False, asynchronous=False):
+            row_id = _append(tables, cursor, [entry])[1][0]
+        else:
+            row_id = tables.insert_waiting(cursor, entry)
+    # After the commit, which releases the lock: entries that found it taken meanwhile.
     transaction.on_commit(log_integrate, robust=True)
     return row_id
 
@@ -517,6 +524,9 @@ def log_integrate(*, wait: bool = False) -> int:
     lock taken had committed its entry before trying, so that second look finds it.
     """
     tables = LogTables.for_connection()
+    with tables.cursor() as cursor:
+        if not tables.waiting(cursor):
+            return 0  # nothing waits: no lock, no transaction
     count = 0
     while True:
         with transaction.atomic(), tables.cursor() as cursor:
