@@ -504,7 +504,9 @@ def log_add(entry: NewEntry) -> int:
             row_id = _append(tables, cursor, [entry])[1][0]
         else:
             row_id = tables.insert_waiting(cursor, entry)
-    # After the commit, which releases the lock: entries that found it taken meanwhile.
+    # After the commit, which releases the lock: entries that found it taken meanwhile. (A
+    # rollback runs no callback: those wait for the next writer, or the next checkpoint,
+    # which integrates before it signs.)
     transaction.on_commit(log_integrate, robust=True)
     return row_id
 
