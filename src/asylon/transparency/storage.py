@@ -7,13 +7,16 @@ sizes alone which hashes it reads (`merkle.inclusion_nodes` and its kin), hence 
 at 10M entries three, plus the partial tiles of the right edge, read by primary key in one
 query. A proof is planned from the sizes too: while its path runs up inside a full tile,
 the siblings are that tile's, at offsets worked out once per position (`_UP_THE_TILE`), and
-only the hashes outside full tiles are located one by one. Every read goes to the database.
+only the hashes outside full tiles are located one by one. The process keeps the tiles above
+the leaves that a signed checkpoint covers (`KeptTiles`), so a proof reads one leaf tile:
+on PostgreSQL only the hashes it needs of it (`Slices`).
 
 An append locks the head, reads in the same query the right edge it builds on (the partial
 tile of each tile level it reaches: one row, 255 appends in 256), extends those tiles in
 memory, and writes the tiles it changed, its entries and the new size together (one
 pipelined round trip on PostgreSQL): a single append rewrites the partial tile of level 0,
-and that of level L once every 256^L entries. Full tiles are never written again.
+and that of level L once every 256^L entries. Full tiles are never written again. On
+PostgreSQL an entry added while another process integrates waits for its index (`log_add`).
 
 Why the seven levels are stored, though tlog-tiles derives them: folding them costs one
 SHA-256 per node, some 650 for a proof at 10M entries (≈ 0.25 ms in CPython), where reading
