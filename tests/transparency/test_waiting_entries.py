@@ -156,3 +156,51 @@ def test_an_entry_added_while_another_process_integrates_waits_for_it():
         other.close()
     assert sorted(LogEntry.objects.values_list("index", flat=True)) == [0, 1]
     assert storage.root_at(2) == tree_of_entries()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_an_append_that_waited_for_the_head_builds_on_the_tiles_committed_meanwhile():
+    with transaction.atomic():
+        storage.log_append([storage.NewEntry("bench", b"first", None)])
+    holding, done = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def batch() -> None:
+        try:
+            with transaction.atomic():
+                storage.log_append([storage.NewEntry("bench", f"batch {n}".encode(), None) for n in range(300)])
+                holding.set()
+                done.wait(10)
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    def single() -> None:
+        try:
+            holding.wait(10)
+            with transaction.atomic():  # waits for the batch's lock on the head, then appends
+                services.entry_log("bench", {"n": 1}, {"n": 1})
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=batch), threading.Thread(target=single)]
+    for thread in threads:
+        thread.start()
+    holding.wait(10)
+    with connection.cursor() as cursor:  # until the single append waits on the head's row
+        for _ in range(200):
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'")
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.02)
+    done.set()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert storage.log_size() == 302
+    assert storage.root_at(302) == tree_of_entries()

@@ -356,16 +356,16 @@ class LogTables:
                 cursor.execute(f"INSERT INTO {self.head} (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING")  # noqa: S608
                 cursor.execute(edge_query, [count], binary=True)
                 rows = cursor.fetchall()
-            size = int(rows[0][0])
-            edge = {
-                (level, index): Tile(hashes, folded) for _, level, index, hashes, folded in rows if level is not None
-            }
-        for level, index in edge_tiles(size, count):
-            tile = edge.get((level, index))
-            width = (size >> (TILE_HEIGHT * level)) % TILE_WIDTH
-            # Exactly its width: the tile is written in the transaction that moves the size.
-            if tile is None or len(tile.hashes) != width * HASH_SIZE:
-                raise HashMissing(f"the partial tile {level}/{index} of the log of {size} is not {width} hashes wide")
+            size, edge = _edge_of(rows)
+            if _edge_lags(size, count, edge):
+                # It waited for another append's lock on the head: the head it locked is that
+                # append's, its tiles as they were when the query began. Read again, locked.
+                cursor.execute(edge_query, [count], binary=True)
+                size, edge = _edge_of(cursor.fetchall())
+        lagging = _edge_lags(size, count, edge)
+        if lagging:
+            level, index, width = lagging
+            raise HashMissing(f"the partial tile {level}/{index} of the log of {size} is not {width} hashes wide")
         return size, edge
 
     def write(
@@ -448,6 +448,22 @@ class LogTables:
 
 
 _TABLES: dict[str, LogTables] = {}
+
+
+def _edge_of(rows: list[tuple[Any, ...]]) -> tuple[int, dict[TileKey, Tile]]:
+    edge = {(level, index): Tile(hashes, folded) for _, level, index, hashes, folded in rows if level is not None}
+    return int(rows[0][0]), edge
+
+
+def _edge_lags(size: int, count: int, edge: dict[TileKey, Tile]) -> tuple[int, int, int] | None:
+    """The first partial tile of the right edge that is not exactly as wide as `size` says
+    (level, index, width): the tile is written in the transaction that moves the size."""
+    for level, index in edge_tiles(size, count):
+        tile = edge.get((level, index))
+        width = (size >> (TILE_HEIGHT * level)) % TILE_WIDTH
+        if tile is None or len(tile.hashes) != width * HASH_SIZE:
+            return level, index, width
+    return None
 
 
 def edge_tiles(size: int, count: int | None = None) -> list[TileKey]:
