@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+
+from django.db import connection
 
 from asylon.cases import services
 from asylon.procedure import case as p
@@ -18,6 +22,28 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+def at_once(work: Callable[[int], object], threads: int) -> list[BaseException]:
+    """Run `work(index)` on `threads` threads released together; the errors they raised."""
+    start = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            start.wait()
+            work(index)
+        except BaseException as error:  # reported by the caller
+            errors.append(error)
+        finally:
+            connection.close()
+
+    running = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join()
+    return errors
 
 
 def principal(text: str = "리순희", nationality: str = "KP") -> services.PersonInput:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -14,7 +12,7 @@ from asylon.documents.models import Document
 from asylon.procedure import case as p
 from asylon.procedure.refusals import Code, Refused
 from asylon.procedure.roles import Role
-from tests.services.helpers import open_case, principal, walk_to
+from tests.services.helpers import at_once, open_case, principal, walk_to
 
 THREADS = 8
 
@@ -22,28 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's; SQLite has one writer"),
 ]
-
-
-def _at_once(work) -> list[BaseException]:
-    """Run `work(index)` on THREADS threads released together; the errors they raised."""
-    start = threading.Barrier(THREADS)
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            start.wait()
-            work(index)
-        except BaseException as error:  # reported by the caller
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 def test_many_reviewers_deciding_the_same_case_at_once_make_exactly_one_decision(staff, make_user):
@@ -64,7 +40,7 @@ def test_many_reviewers_deciding_the_same_case_at_once_make_exactly_one_decision
         except Refused as refusal:
             refused.append(refusal.codes)
 
-    assert _at_once(decide) == []
+    assert at_once(decide, THREADS) == []
     assert len(won) == 1
     assert refused == [[Code.STATE_DOES_NOT_ALLOW]] * (THREADS - 1)
     decision = Decision.objects.get(case=case)
@@ -75,7 +51,7 @@ def test_many_reviewers_deciding_the_same_case_at_once_make_exactly_one_decision
 
 def test_intakes_opened_at_once_each_get_a_number_of_their_own(staff):
     open_case(staff)  # the series exists, as on any working day
-    errors = _at_once(lambda index: open_case(staff, principal(f"김영호{index}")))
+    errors = at_once(lambda index: open_case(staff, principal(f"김영호{index}")), THREADS)
 
     assert errors == []
     numbers = sorted(Case.objects.values_list("number", flat=True))
@@ -90,7 +66,7 @@ def test_documents_issued_at_once_each_get_a_number_of_their_own(staff):
         document = Document.objects.get(case=cases[index])
         document_services.document_replace(user=staff.documentation, document_id=document.pk, reason="Lost")
 
-    errors = _at_once(replace)
+    errors = at_once(replace, THREADS)
 
     assert errors == []
     numbers = set(Document.objects.values_list("number", flat=True)) - first

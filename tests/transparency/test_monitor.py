@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 
 from asylon.transparency.audit import ProcedureAudit, audit_entries
-from asylon.transparency.merkle import TILE_HEIGHT, MerkleTree
+from asylon.transparency.merkle import TILE_HEIGHT, MerkleTree, tile_width
 from asylon.transparency.monitor import (
     bundle_decode,
     bundle_encode,
     index_path,
     main,
     tile_path,
-    tile_width,
     verify,
     write_file,
 )

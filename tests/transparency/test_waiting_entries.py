@@ -15,7 +15,7 @@ from asylon.procedure import case as p
 from asylon.transparency import services, storage
 from asylon.transparency.merkle import MemoryHashStore, MerkleTree
 from asylon.transparency.models import LogEntry
-from tests.services.helpers import open_case, principal, walk_to
+from tests.services.helpers import at_once, open_case, principal, walk_to
 from tests.transparency.test_tamper import sql
 
 
@@ -31,13 +31,7 @@ def waiting(monkeypatch):
     puts entries into the tree; the callbacks of their commits are kept, not run."""
     tables = storage.LogTables.for_connection()
     monkeypatch.setattr(tables, "waits", True)
-    integrating = tables.integrating
-
-    def taken_for_writers(cursor, *, wait, asynchronous=True):
-        # A writer tries the lock with a synchronous commit; log_integrate gets the real one.
-        return asynchronous and integrating(cursor, wait=wait)
-
-    monkeypatch.setattr(tables, "integrating", taken_for_writers)
+    monkeypatch.setattr(tables, "appending_now", lambda cursor: False)
     after_commit: list[object] = []
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: after_commit.append(func))
     return after_commit
@@ -101,31 +95,28 @@ def test_a_checkpoint_signs_the_waiting_entries_too(waiting):
     assert bytes(checkpoint.root) == tree_of_entries()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's")
+@pytest.mark.django_db
+def test_integrating_inside_a_callers_transaction_leaves_its_commit_synchronous(waiting):
+    with transaction.atomic():
+        services.entry_log("bench", {"n": 1}, {"n": 1})
+        assert services.checkpoint_sign().size == 1
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
 @pytest.mark.django_db(transaction=True)
 def test_entries_committed_side_by_side_all_go_into_the_tree_once():
     writers, each = 6, 15
-    failures: list[BaseException] = []
-    start = threading.Barrier(writers)
 
     def write(writer: int) -> None:
-        try:
-            start.wait()
-            for n in range(each):
-                with transaction.atomic():
-                    services.entry_log("bench", {"writer": writer, "n": n}, {"n": n})
-        except BaseException as error:  # reported by the test thread
-            failures.append(error)
-        finally:
-            connections.close_all()
+        for n in range(each):
+            with transaction.atomic():
+                services.entry_log("bench", {"writer": writer, "n": n}, {"n": n})
 
-    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert failures == []
+    assert at_once(write, writers) == []
     assert not LogEntry.objects.filter(index__isnull=True).exists()
     indexes = sorted(LogEntry.objects.values_list("index", flat=True))
     assert indexes == list(range(writers * each))

@@ -18,9 +18,9 @@ from typing import Any
 from django.conf import settings
 from tqdm import tqdm
 
-from asylon.transparency.merkle import HASH_SIZE, TILE_HEIGHT, TILE_WIDTH
+from asylon.transparency.merkle import HASH_SIZE, TILE_HEIGHT, TILE_WIDTH, tile_width
 from asylon.transparency.models import Checkpoint, LogEntry, LogHead, LogTile
-from asylon.transparency.monitor import bundle_encode, tile_path, tile_width, write_file
+from asylon.transparency.monitor import bundle_encode, tile_path, write_file
 from asylon.transparency.note import Note
 from asylon.transparency.services import LogKey, checkpoint_note, checkpoint_published
 

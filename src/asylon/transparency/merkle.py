@@ -117,6 +117,11 @@ class MemoryHashStore:
         self._size = size
 
 
+def tile_width(count: int, index: int) -> int:
+    """The width of tile `index` of a level that holds `count` hashes (0: no such tile)."""
+    return max(0, min(TILE_WIDTH, count - index * TILE_WIDTH))
+
+
 @dataclass(frozen=True)
 class TileRef:
     """A C2SP tlog-tiles tile: `level` counts tiles (8 tree levels each), `width` is 1..256."""

@@ -44,6 +44,7 @@ from asylon.transparency.merkle import (
     MerkleError,
     MerkleTree,
     node_hash,
+    tile_width,
     verify_consistency,
 )
 from asylon.transparency.note import Checkpoint, Note, NoteError, UnverifiedNote, VerifierKey, open_note
@@ -73,11 +74,6 @@ def tile_path(level: int | str, index: int, width: int = TILE_WIDTH) -> str:
         raise ValueError(f"a tile holds 1 to {TILE_WIDTH} hashes, not {width}")
     suffix = f".p/{width}" if width < TILE_WIDTH else ""
     return f"tile/{level}/{index_path(index)}{suffix}"
-
-
-def tile_width(count: int, index: int) -> int:
-    """The width of tile `index` of a level that holds `count` hashes (0: no such tile)."""
-    return max(0, min(TILE_WIDTH, count - index * TILE_WIDTH))
 
 
 def bundle_encode(bodies: Iterable[bytes]) -> bytes:

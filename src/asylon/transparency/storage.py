@@ -47,6 +47,7 @@ from asylon.transparency.merkle import (
     node_hash,
     path_pieces,
     root_nodes,
+    tile_width,
 )
 from asylon.transparency.models import Checkpoint, LogEntry, LogHead, LogTile
 
@@ -422,22 +423,28 @@ class LogTables:
         )
         return int(cursor.fetchone()[0])
 
-    def integrating(self, cursor: Any, *, wait: bool, asynchronous: bool = True) -> bool:
+    def integrating(self, cursor: Any, *, wait: bool, asynchronous: bool) -> bool:
         """Take the lock of the process that puts entries into the tree, until the commit; or,
         without `wait`, give up at once if another holds it. (SQLite's IMMEDIATE transactions
         hold every lock already.) A lock of its own, taken before the head's, so that a
         process that finds nothing waiting commits nothing, and syncs nothing.
 
-        `asynchronous`: the transaction commits without waiting for the disk. For integrating
-        only: its entries are durable already, committed with their records, and a crash that
-        lost the commit would leave them waiting, to be integrated again. Nothing signs the tree
-        before a later commit that syncs (a checkpoint's), which flushes this one too."""
+        `asynchronous`: the transaction commits without waiting for the disk. For an
+        integration in a transaction of its own only: its entries are durable already,
+        committed with their records, and a crash that lost the commit would leave them
+        waiting, to be integrated again. Nothing signs the tree before a later commit that
+        syncs (a checkpoint's), which flushes this one too."""
         if not self.postgres:
             return True
         take = "pg_advisory_xact_lock(%s)" if wait else "pg_try_advisory_xact_lock(%s)"
         then = ", set_config('synchronous_commit', 'off', true)" if asynchronous else ""
         cursor.execute(f"SELECT {take}{then}", [_INTEGRATING])
         return wait or bool(cursor.fetchone()[0])
+
+    def appending_now(self, cursor: Any) -> bool:
+        """Whether a writer may append its entry at once: no other process is integrating.
+        If so, this transaction holds the integration lock until it commits (synchronously)."""
+        return self.integrating(cursor, wait=False, asynchronous=False)
 
     def waiting(self, cursor: Any, limit: int | None = None) -> list[tuple[int, bytes]]:
         """The first `limit` waiting entries (row id, body), oldest first; without a limit,
@@ -519,7 +526,7 @@ def log_add(entry: NewEntry) -> int:
             index = _append(tables, cursor, [entry])[0][0]
             cursor.execute(f"SELECT id FROM {tables.entry} WHERE {tables.index} = {tables.mark}", [index])  # noqa: S608
             return int(cursor.fetchone()[0])
-        if tables.integrating(cursor, wait=False, asynchronous=False):
+        if tables.appending_now(cursor):
             row_id = _append(tables, cursor, [entry])[1][0]
         else:
             row_id = tables.insert_waiting(cursor, entry)
@@ -548,10 +555,12 @@ def log_integrate(*, wait: bool = False) -> int:
     with tables.cursor() as cursor:
         if not tables.waiting(cursor):
             return 0  # nothing waits: no lock, no transaction
+    # Inside a caller's transaction the asynchronous commit would be the caller's too.
+    own = not transaction.get_connection().in_atomic_block
     count = 0
     while True:
         with transaction.atomic(), tables.cursor() as cursor:
-            if not tables.integrating(cursor, wait=wait):
+            if not tables.integrating(cursor, wait=wait, asynchronous=own):
                 return count
             waiting = tables.waiting(cursor, INTEGRATE_BATCH)
             if waiting:
@@ -626,7 +635,7 @@ KEPT = KeptTiles()
 
 def _width(key: TileKey, size: int) -> int:
     """How many hashes the tile holds in the tree of `size`."""
-    return min(TILE_WIDTH, (size >> (TILE_HEIGHT * key[0])) - (key[1] << TILE_HEIGHT))
+    return tile_width(size >> (TILE_HEIGHT * key[0]), key[1])
 
 
 def _stored(keys: Sequence[TileKey], size: int, plan: list[Any] | None = None) -> dict[TileKey, Tile | Slices]:
