@@ -9,7 +9,7 @@ pymerkle 7.0.0's SqliteTree beside each figure and the ratio:
    PostgreSQL single appends from 8 writers side by side too, where an entry waits for its
    commit and goes into the tree right after it (`storage.log_add`); all through
    the application's storage (asylon.transparency.storage: one query to lock the head and
-   read the right edge's tiles, one pipelined round trip to write the tiles that changed);
+   read the right edge's tiles, one statement to write the tiles that changed and the entries);
    pymerkle appends the same entry
    bodies (canonical JSON, ≈190 bytes) with append_entry / append_entries;
 2. inclusion and consistency proofs at N entries, read from the stored tiles for the

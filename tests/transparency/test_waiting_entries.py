@@ -14,7 +14,7 @@ from asylon.cases.models import Event
 from asylon.procedure import case as p
 from asylon.transparency import services, storage
 from asylon.transparency.merkle import MemoryHashStore, MerkleTree
-from asylon.transparency.models import LogEntry
+from asylon.transparency.models import LogEntry, LogHead
 from tests.services.helpers import at_once, open_case, principal, walk_to
 from tests.transparency.test_tamper import sql
 
@@ -31,7 +31,7 @@ def waiting(monkeypatch):
     puts entries into the tree; the callbacks of their commits are kept, not run."""
     tables = storage.LogTables.for_connection()
     monkeypatch.setattr(tables, "waits", True)
-    monkeypatch.setattr(tables, "appending_now", lambda cursor: False)
+    monkeypatch.setattr(tables, "lock_edge_if_free", lambda cursor, count: None)
     after_commit: list[object] = []
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: after_commit.append(func))
     return after_commit
@@ -134,13 +134,18 @@ def test_an_entry_added_while_another_process_integrates_waits_for_it():
     other = psycopg.connect(
         dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"], autocommit=True
     )
+    LogHead.objects.create(pk=1, size=0)
     try:
-        other.execute("SELECT pg_advisory_lock(%s)", [storage._INTEGRATING])
-        with transaction.atomic():
-            services.entry_log("bench", {"n": 1}, {"n": 1})
-        assert list(LogEntry.objects.values_list("index", flat=True)) == [None]  # still held: it waits
+        # As an integration holds them: its lock, and the head's row.
+        with other.transaction():
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [storage._INTEGRATING])
+            other.execute("SELECT size FROM transparency_loghead WHERE id = 1 FOR UPDATE")
+            with transaction.atomic():
+                with connection.cursor() as cursor:  # a writer that touched the head would wait for it
+                    cursor.execute("SET LOCAL lock_timeout = '5s'")
+                services.entry_log("bench", {"n": 1}, {"n": 1})
+            assert list(LogEntry.objects.values_list("index", flat=True)) == [None]  # still held: it waits
 
-        other.execute("SELECT pg_advisory_unlock(%s)", [storage._INTEGRATING])
         with transaction.atomic():
             services.entry_log("bench", {"n": 2}, {"n": 2})  # a writer alone: in at once, then the first
     finally:

@@ -14,9 +14,10 @@ on PostgreSQL only the hashes it needs of it (`Slices`).
 An append locks the head, reads in the same query the right edge it builds on (the partial
 tile of each tile level it reaches: one row, 255 appends in 256), extends those tiles in
 memory, and writes the tiles it changed, its entries and the new size together (one
-pipelined round trip on PostgreSQL): a single append rewrites the partial tile of level 0,
-and that of level L once every 256^L entries. Full tiles are never written again. On
-PostgreSQL an entry added while another process integrates waits for its index (`log_add`).
+statement on PostgreSQL): a single append rewrites the partial tile of level 0, and that of
+level L once every 256^L entries. Full tiles are never written again. On PostgreSQL an
+entry added alone tries the integration lock in the round trip that locks the head, and
+waits for its index while another process integrates (`log_add`).
 
 Why the seven levels are stored, though tlog-tiles derives them: folding them costs one
 SHA-256 per node, some 650 for a proof at 10M entries (≈ 0.25 ms in CPython), where reading
@@ -234,6 +235,8 @@ class LogTables:
         self.index = q("index")
         self.checkpoint = q(Checkpoint._meta.db_table)
         self._fetch_sql: dict[tuple[bool, int, tuple[tuple[int, ...], ...]], str] = {}
+        self._edge_sqls: dict[bool, str] = {}
+        self._write_sql: dict[tuple[bool, bool], str] = {}
 
     @classmethod
     def for_connection(cls) -> LogTables:
@@ -340,34 +343,58 @@ class LogTables:
         if not self.postgres:
             # settings.py opens SQLite transactions IMMEDIATE: the write lock is held already.
             size = self.size(cursor)
-            edge = self.fetch(cursor, edge_tiles(size, count))
-        else:
-            edge_query = (
-                f"WITH head AS (SELECT size FROM {self.head} WHERE id = 1 FOR UPDATE)"  # noqa: S608
-                f" SELECT head.size, t.level, t.{self.index}, t.hashes, t.folded FROM head"
-                f" LEFT JOIN LATERAL (SELECT l FROM generate_series(0, 7) l"
-                f" WHERE (head.size >> ({TILE_HEIGHT} * l)) & {TILE_WIDTH - 1} <> 0"
-                f" AND (head.size + %s) >> ({TILE_HEIGHT} * l) <> head.size >> ({TILE_HEIGHT} * l)) e ON true"
-                f" LEFT JOIN {self.tile} t ON t.level = e.l"
-                f" AND t.{self.index} = head.size >> ({TILE_HEIGHT} * e.l + {TILE_HEIGHT})"
+            return _edge_checked(size, count, self.fetch(cursor, edge_tiles(size, count)))
+        cursor.execute(self._edge_sql(False), [count], binary=True)
+        return self._edge_locked(cursor, count, cursor.fetchall())
+
+    def lock_edge_if_free(self, cursor: Any, count: int) -> tuple[int, dict[TileKey, Tile]] | None:
+        """As `lock_edge`, only if no other process is integrating, and taking the integration
+        lock until the commit, in the same round trip; None if another holds it (PostgreSQL)."""
+        # Two statements in one round trip (with the transaction's BEGIN, if it is the first):
+        # the second, which locks the head, begins after the first took the lock, so it reads
+        # what the last integration committed. One statement doing both would read as of
+        # before the lock (see the re-read in _edge_locked).
+        with cursor.connection.pipeline():
+            cursor.execute(
+                f"SELECT set_config('{_APPENDING}', pg_try_advisory_xact_lock(%s)::text, true)", [_INTEGRATING]
             )
-            cursor.execute(edge_query, [count], binary=True)
+            cursor.execute(self._edge_sql(True), [count], binary=True)
+        rows = cursor.fetchall()
+        if not rows[0][0]:
+            return None  # another process is integrating
+        return self._edge_locked(cursor, count, [row[1:] for row in rows])
+
+    def _edge_locked(self, cursor: Any, count: int, rows: list[tuple[Any, ...]]) -> tuple[int, dict[TileKey, Tile]]:
+        if rows[0][0] is None:  # the first append ever
+            cursor.execute(f"INSERT INTO {self.head} (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING")  # noqa: S608
+            cursor.execute(self._edge_sql(False), [count], binary=True)
             rows = cursor.fetchall()
-            if not rows:  # the first append ever
-                cursor.execute(f"INSERT INTO {self.head} (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING")  # noqa: S608
-                cursor.execute(edge_query, [count], binary=True)
-                rows = cursor.fetchall()
-            size, edge = _edge_of(rows)
-            if _edge_lags(size, count, edge):
-                # It waited for another append's lock on the head: the head it locked is that
-                # append's, its tiles as they were when the query began. Read again, locked.
-                cursor.execute(edge_query, [count], binary=True)
-                size, edge = _edge_of(cursor.fetchall())
-        lagging = _edge_lags(size, count, edge)
-        if lagging:
-            level, index, width = lagging
-            raise HashMissing(f"the partial tile {level}/{index} of the log of {size} is not {width} hashes wide")
-        return size, edge
+        size, edge = _edge_of(rows)
+        if _edge_lags(size, count, edge):
+            # It waited for another append's lock on the head: the head it locked is that
+            # append's, its tiles as they were when the query began. Read again, locked.
+            cursor.execute(self._edge_sql(False), [count], binary=True)
+            size, edge = _edge_of(cursor.fetchall())
+        return _edge_checked(size, count, edge)
+
+    def _edge_sql(self, gated: bool) -> str:
+        """PostgreSQL: the head, locked, and the right edge's tiles for an append of %s
+        entries; one row at least (a NULL size: no head yet). `gated`: the head is locked and
+        read only if this transaction holds the integration lock, which the first column says."""
+        if gated in self._edge_sqls:
+            return self._edge_sqls[gated]
+        mine = f"current_setting('{_APPENDING}', true) = 'true'"
+        sql = self._edge_sqls[gated] = (
+            f"WITH head AS (SELECT size FROM {self.head} WHERE id = 1{f' AND {mine}' if gated else ''} FOR UPDATE)"  # noqa: S608
+            f" SELECT {f'{mine}, ' if gated else ''}head.size, t.level, t.{self.index}, t.hashes, t.folded"
+            " FROM (VALUES (1)) one LEFT JOIN head ON true"
+            f" LEFT JOIN LATERAL (SELECT l FROM generate_series(0, 7) l"
+            f" WHERE (head.size >> ({TILE_HEIGHT} * l)) & {TILE_WIDTH - 1} <> 0"
+            f" AND (head.size + %s) >> ({TILE_HEIGHT} * l) <> head.size >> ({TILE_HEIGHT} * l)) e ON true"
+            f" LEFT JOIN {self.tile} t ON t.level = e.l"
+            f" AND t.{self.index} = head.size >> ({TILE_HEIGHT} * e.l + {TILE_HEIGHT})"
+        )
+        return sql
 
     def write(
         self,
@@ -391,27 +418,37 @@ class LogTables:
             cursor.executemany(renumber, [(i, pk) for pk, i in numbered])
             cursor.execute(f"INSERT OR REPLACE INTO {self.head} (id, size) VALUES (1, ?)", [size])  # noqa: S608
             return []
-        tile_arrays = [list(c) for c in zip(*tiles, strict=True)] if tiles else [[], [], [], []]
-        with connection.connection.pipeline():
-            cursor.execute(
-                f"INSERT INTO {self.tile} ({tile_columns})"  # noqa: S608
-                " SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[], %s::bytea[])" + upsert,
-                tile_arrays,
-            )
+        params: list[Any] = [list(c) for c in zip(*tiles, strict=True)] if tiles else [[], [], [], []]
+        params.append(size)
+        if numbered:
+            params += [list(c) for c in zip(*numbered, strict=True)]
+        if entries:
+            params += [list(c) for c in zip(*entries, strict=True)]
+        shape = (bool(numbered), bool(entries))
+        sql = self._write_sql.get(shape)
+        if sql is None:
+            # One statement, its parts as data-modifying CTEs: each runs once, to completion,
+            # whether or not the statement reads it. The bytes go in binary: as text, a tile
+            # was 32 KB of hex for the server to parse back (a hundred µs a single append).
+            parts = [
+                f"tiles AS (INSERT INTO {self.tile} ({tile_columns})"  # noqa: S608
+                f" SELECT * FROM unnest(%s::smallint[], %s::bigint[], %b::bytea[], %b::bytea[]){upsert})",
+                f"head AS (UPDATE {self.head} SET size = %s WHERE id = 1)",  # noqa: S608
+            ]
             if numbered:
-                cursor.execute(
-                    f"UPDATE {self.entry} e SET {self.index} = n.i"  # noqa: S608
-                    " FROM unnest(%s::bigint[], %s::bigint[]) AS n(id, i) WHERE e.id = n.id",
-                    [list(c) for c in zip(*numbered, strict=True)],
+                parts.append(
+                    f"numbered AS (UPDATE {self.entry} e SET {self.index} = n.i"  # noqa: S608
+                    " FROM unnest(%s::bigint[], %s::bigint[]) AS n(id, i) WHERE e.id = n.id)"
                 )
-            cursor.execute(f"UPDATE {self.head} SET size = %s WHERE id = 1", [size])  # noqa: S608
-            if entries:  # last: the cursor keeps the last statement's rows
-                cursor.execute(
-                    f"INSERT INTO {self.entry} ({entry_columns})"  # noqa: S608
-                    " SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::bytea[], %s::bytea[],"
-                    " %s::bigint[], %s::bigint[]) RETURNING id",
-                    [list(c) for c in zip(*entries, strict=True)],
-                )
+            last = (
+                f"INSERT INTO {self.entry} ({entry_columns})"  # noqa: S608
+                " SELECT * FROM unnest(%s::bigint[], %s::varchar[], %b::bytea[], %b::bytea[],"
+                " %s::bigint[], %s::bigint[]) RETURNING id"
+                if entries
+                else "SELECT NULL WHERE false"
+            )
+            sql = self._write_sql[shape] = f"WITH {', '.join(parts)} {last}"
+        cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()] if entries else []
 
     def insert_waiting(self, cursor: Any, entry: NewEntry) -> int:
@@ -441,11 +478,6 @@ class LogTables:
         cursor.execute(f"SELECT {take}{then}", [_INTEGRATING])
         return wait or bool(cursor.fetchone()[0])
 
-    def appending_now(self, cursor: Any) -> bool:
-        """Whether a writer may append its entry at once: no other process is integrating.
-        If so, this transaction holds the integration lock until it commits (synchronously)."""
-        return self.integrating(cursor, wait=False, asynchronous=False)
-
     def waiting(self, cursor: Any, limit: int | None = None) -> list[tuple[int, bytes]]:
         """The first `limit` waiting entries (row id, body), oldest first; without a limit,
         the first one's id alone, if there is one."""
@@ -473,6 +505,14 @@ def _edge_lags(size: int, count: int, edge: dict[TileKey, Tile]) -> tuple[int, i
     return None
 
 
+def _edge_checked(size: int, count: int, edge: dict[TileKey, Tile]) -> tuple[int, dict[TileKey, Tile]]:
+    lagging = _edge_lags(size, count, edge)
+    if lagging:
+        level, index, width = lagging
+        raise HashMissing(f"the partial tile {level}/{index} of the log of {size} is not {width} hashes wide")
+    return size, edge
+
+
 def edge_tiles(size: int, count: int | None = None) -> list[TileKey]:
     """The partial tile of each tile level of a tree of `size`: every hash an append builds
     on; with `count`, only those of the levels an append of `count` entries reaches."""
@@ -497,8 +537,10 @@ def log_append(entries: Sequence[NewEntry]) -> range:
         return _append(tables, cursor, entries)[0]
 
 
-def _append(tables: LogTables, cursor: Any, entries: Sequence[NewEntry]) -> tuple[range, list[int]]:
-    size, edge = tables.lock_edge(cursor, len(entries))
+def _append(
+    tables: LogTables, cursor: Any, entries: Sequence[NewEntry], locked: tuple[int, dict[TileKey, Tile]] | None = None
+) -> tuple[range, list[int]]:
+    size, edge = locked or tables.lock_edge(cursor, len(entries))
     store = TileHashes(size, edge)
     indexes = MerkleTree(store).append_many([e.body for e in entries])
     tiles = [tile.row(*key) for key, tile in store.written.items()]
@@ -526,8 +568,9 @@ def log_add(entry: NewEntry) -> int:
             index = _append(tables, cursor, [entry])[0][0]
             cursor.execute(f"SELECT id FROM {tables.entry} WHERE {tables.index} = {tables.mark}", [index])  # noqa: S608
             return int(cursor.fetchone()[0])
-        if tables.appending_now(cursor):
-            row_id = _append(tables, cursor, [entry])[1][0]
+        locked = tables.lock_edge_if_free(cursor, 1)
+        if locked:
+            row_id = _append(tables, cursor, [entry], locked)[1][0]
         else:
             row_id = tables.insert_waiting(cursor, entry)
     # After the commit, which releases the lock: entries that found it taken meanwhile. (A
@@ -539,6 +582,7 @@ def log_add(entry: NewEntry) -> int:
 
 INTEGRATE_BATCH = 10_000
 _INTEGRATING = 9162  # the advisory lock of the process putting waiting entries into the tree
+_APPENDING = "asylon.appending"  # set in a transaction that took it to append at once
 
 
 def log_integrate(*, wait: bool = False) -> int:
