@@ -71,7 +71,7 @@ def _cases(staff: SimpleNamespace, tag: str, alert_id: int | None = None) -> dic
 def seed_world() -> World:
     home, elsewhere = _unit(HOME, "north"), _unit(ELSEWHERE, "south")
     admin = _user("seed.admin", "", Role.ADMINISTRATOR)
-    ngo = _user("seed.ngo", "", Role.PARTNER_NGO)
+    ngo = _user("seed.ngo", HOME, Role.PARTNER_NGO)
 
     alert = _created(
         post(

@@ -7,6 +7,7 @@ import pytest
 from asylon.cases.models import Alert, Event
 from asylon.documents.models import Document
 from asylon.procedure.case import State
+from asylon.procedure.roles import Role
 from asylon.safeguards.models import Disclosure, NoReturnListing, Removal
 from tests.api.support import codes, db_state, intake, post, problem
 from tests.services.helpers import open_case, walk_to
@@ -269,6 +270,20 @@ def test_an_ngo_raises_an_alert_and_the_registration_officer_opens_the_intake_on
     case = post(registrar, "/api/intakes", intake(channel="alert", alert_id=alert_id)).json()
     assert Alert.objects.get().case_id == case["id"]
     assert ngo.get("/api/alerts").json()["items"][0]["case_id"] == case["id"]
+
+
+def test_an_alert_is_for_the_registration_officers_of_the_unit_it_was_raised_to(staff, api, make_user):
+    elsewhere = make_user("ola.registrar", Role.REGISTRATION_OFFICER)
+    elsewhere.unit = "Border outpost"
+    elsewhere.save()
+    alert = {"organisation": "Crossing Borders", "names_given": "Ri Sun Hui", "risk": "Deportation on Friday."}
+    alert_id = post(api(staff.ngo), "/api/alerts", alert).json()["id"]
+    assert api(elsewhere).get("/api/alerts").json()["items"] == []
+
+    before = db_state()
+    problem(post(api(elsewhere), "/api/intakes", intake(channel="alert", alert_id=alert_id)), 404, "not-found")
+    assert db_state() == before
+    assert Alert.objects.get().case_id is None
 
 
 def test_an_alert_by_someone_who_may_not_raise_one_or_without_the_risk_writes_nothing(staff, api):

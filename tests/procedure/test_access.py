@@ -14,6 +14,7 @@ from asylon.procedure.access import (
     break_glass_refusals,
     break_glass_review_refusals,
     may_read,
+    may_see_alert,
 )
 from asylon.procedure.refusals import Code
 from asylon.procedure.roles import Actor, Role
@@ -98,14 +99,30 @@ def test_emergency_access_opens_for_a_caseworker_outside_reach_with_reason_and_l
     assert codes == [Code.ACCESS_REASON_TOO_SHORT]
 
 
-def test_a_second_data_protection_officer_reviews_each_emergency_access_once():
-    dpo = Actor(5, frozenset({Role.DATA_PROTECTION_OFFICER}))
-    assert break_glass_review_refusals(dpo, user_id=1, already_reviewed=False) == []
-    assert [r.code for r in break_glass_review_refusals(dpo, user_id=5, already_reviewed=False)] == [
+def test_a_second_data_protection_officer_of_the_cases_unit_reviews_each_emergency_access_once():
+    dpo = officer(Role.DATA_PROTECTION_OFFICER, unit="seoul", id=5)
+    assert break_glass_review_refusals(dpo, "seoul", user_id=1, already_reviewed=False) == []
+    assert [r.code for r in break_glass_review_refusals(dpo, "seoul", user_id=5, already_reviewed=False)] == [
         Code.REVIEWER_IS_ACCESS_USER
     ]
-    assert [r.code for r in break_glass_review_refusals(dpo, user_id=1, already_reviewed=True)] == [
+    assert [r.code for r in break_glass_review_refusals(dpo, "seoul", user_id=1, already_reviewed=True)] == [
         Code.ACCESS_ALREADY_REVIEWED
     ]
-    supervisor = Actor(6, frozenset({Role.SUPERVISOR}))
-    assert [r.code for r in break_glass_review_refusals(supervisor, 1, False)] == [Code.ROLE_NOT_PERMITTED]
+    assert [r.code for r in break_glass_review_refusals(dpo, "bangkok", user_id=1, already_reviewed=False)] == [
+        Code.ACCESS_OUTSIDE_UNIT
+    ]
+    supervisor = officer(Role.SUPERVISOR, unit="seoul", id=6)
+    assert [r.code for r in break_glass_review_refusals(supervisor, "seoul", 1, False)] == [Code.ROLE_NOT_PERMITTED]
+
+
+@given(readers, units, st.integers(1, 4), st.booleans())
+def test_only_a_data_protection_officer_of_the_cases_unit_reviews_its_emergency_access(reader, unit, user_id, reviewed):
+    allowed = break_glass_review_refusals(reader, unit, user_id, reviewed) == []
+    assert not allowed or (reader.actor.has_any({Role.DATA_PROTECTION_OFFICER}) and reader.unit == unit)
+
+
+@given(readers, units, st.integers(1, 4))
+def test_an_alert_is_seen_by_its_raiser_and_the_registration_officers_of_its_unit_alone(reader, unit, raised_by):
+    seen = may_see_alert(reader, unit, raised_by)
+    registers_here = reader.actor.has_any({Role.REGISTRATION_OFFICER}) and reader.unit == unit
+    assert seen == (reader.actor.id == raised_by or registers_here)

@@ -100,7 +100,9 @@ def emergency_access_review(
     access = _to_review_by(user).select_for_update().select_related("case").filter(pk=access_id).first()
     if access is None:
         raise NotFound(f"emergency access {access_id}")
-    refusals = rules.break_glass_review_refusals(user.actor(), access.user_id, access.reviewed_at is not None)
+    refusals = rules.break_glass_review_refusals(
+        user.reader(), access.case.office, access.user_id, access.reviewed_at is not None
+    )
     if refusals:
         raise Refused(refusals)
     if not justified and not note.strip():
@@ -117,8 +119,8 @@ def emergency_access_review(
 
 def _to_review_by(user: User) -> QuerySet[EmergencyAccess]:
     """The emergency accesses this data protection officer may review: those to their own
-    unit's cases. The case's unit answers for who read its file, and no other unit learns
-    which of its cases were opened (deny by default: another unit's access is not found)."""
+    unit's cases (`rules.break_glass_review_refusals` as a query; deny by default: another
+    unit's access is not found)."""
     return EmergencyAccess.objects.filter(case__office=user.office)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from asylon.accounts.models import User
@@ -68,12 +68,13 @@ def case_search(user: User, query: str = "", state: str = "") -> QuerySet[Case]:
 
 
 def alerts_for_user(user: User) -> QuerySet[Alert]:
-    """Registration officers see every alert (they open the intakes); whoever raised one sees their own."""
+    """The alerts `access.may_see_alert` lets this user see: those they raised and, for a
+    registration officer, those raised to their unit."""
     alerts = Alert.objects.select_related("raised_by").order_by("-raised_at", "-pk")
     if not user.is_active:
         return alerts.none()
     if user.actor().has_any(INTAKE_ROLES):
-        return alerts
+        return alerts.filter(Q(raised_by=user) | Q(office=user.office))
     return alerts.filter(raised_by=user)
 
 

@@ -45,13 +45,14 @@ from asylon.people.models import (
     office_slug,
     partial_date,
 )
+from asylon.procedure import access as access_rules
 from asylon.procedure import case as procedure
 from asylon.procedure import detention
 from asylon.procedure.refusals import Code, Refusal, Refused
 from asylon.procedure.roles import Role
 
-INTAKE_ROLES = frozenset({Role.REGISTRATION_OFFICER})
-ALERT_ROLES = frozenset({Role.PARTNER_NGO, Role.MONITOR})
+INTAKE_ROLES = access_rules.INTAKE
+ALERT_ROLES = access_rules.ALERT_RAISERS
 
 
 class NotFound(Exception):
@@ -344,7 +345,8 @@ def intake_open(
                 next_review_on=_next_review(detained.detained_since, at.date()),
             )
     if alert_id is not None:
-        updated = Alert.objects.filter(pk=alert_id, case__isnull=True).update(case=case)
+        # Another unit's alert is not found: its officers do not learn of it.
+        updated = Alert.objects.filter(pk=alert_id, case__isnull=True, office=user.office).update(case=case)
         if not updated:
             raise NotFound(f"alert {alert_id}")
     event_append(case=case, type="intake_opened", actor=user, at=at, data={"channel": channel, "persons": len(persons)})

@@ -317,6 +317,9 @@ REFUSALS = {
         "Emergency access is reviewed by a data protection officer other than the one who used it."
     ),
     Code.ACCESS_ALREADY_REVIEWED: _("This emergency access has already been reviewed."),
+    Code.ACCESS_OUTSIDE_UNIT: _(
+        "This emergency access was to another unit's case; that unit's data protection officers review it."
+    ),
     Code.DOCUMENTATION_GAP: _("This would leave an applicant without a valid document."),
     Code.NO_ENTITLEMENT: _("The person is not entitled to this document at the case's current stage."),
     Code.DOCUMENT_NOT_VALID: _("The document is not currently valid."),

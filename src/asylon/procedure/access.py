@@ -35,6 +35,9 @@ CASEWORK = frozenset(
 )
 ASSIGNERS = frozenset({Role.SUPERVISOR})
 BREAK_GLASS_REVIEWERS = frozenset({Role.DATA_PROTECTION_OFFICER})
+# Who opens an intake, and who tells the authority that someone is at risk.
+INTAKE = frozenset({Role.REGISTRATION_OFFICER})
+ALERT_RAISERS = frozenset({Role.PARTNER_NGO, Role.MONITOR})
 
 BREAK_GLASS_LONGEST = timedelta(hours=8)
 BREAK_GLASS_REASON_SHORTEST = 20
@@ -69,6 +72,14 @@ def may_read(reader: Reader, reach: CaseReach) -> bool:
     return reader.unit == reach.unit or me in reach.assignees or me in reach.emergency
 
 
+def may_see_alert(reader: Reader, unit: str, raised_by: int) -> bool:
+    """An alert names someone at risk, before any case exists: whoever raised it follows it,
+    and the registration officers of the unit it was raised to (the raiser's) answer it with an
+    intake. Other units' officers do not learn of it (`asylon.cases.selectors.alerts_for_user`
+    is this rule written as a query)."""
+    return reader.actor.id == raised_by or (reader.actor.has_any(INTAKE) and reader.unit == unit)
+
+
 def assigner_refusals(supervisor: Reader, reach: CaseReach) -> list[Refusal]:
     """Whether this officer assigns the case at all, whoever to: a supervisor of its unit."""
     if not supervisor.actor.has_any(ASSIGNERS):
@@ -100,11 +111,17 @@ def break_glass_refusals(reader: Reader, reach: CaseReach, reason: str, duration
     return found
 
 
-def break_glass_review_refusals(reviewer: Actor, user_id: int, already_reviewed: bool) -> list[Refusal]:
+def break_glass_review_refusals(reviewer: Reader, unit: str, user_id: int, already_reviewed: bool) -> list[Refusal]:
+    """Every reason a data protection officer cannot review an emergency access by `user_id` to
+    a case of `unit`. The case's own unit answers for who read its file, and no other unit
+    learns which of its cases were opened (`asylon.cases.need_to_know` lists and finds only
+    these accesses: this rule written as a query)."""
+    if not reviewer.actor.has_any(BREAK_GLASS_REVIEWERS):
+        return [Refusal.of(Code.ROLE_NOT_PERMITTED)]
     found = []
-    if not reviewer.has_any(BREAK_GLASS_REVIEWERS):
-        found.append(Refusal.of(Code.ROLE_NOT_PERMITTED))
-    if reviewer.id == user_id:
+    if reviewer.unit != unit:
+        found.append(Refusal.of(Code.ACCESS_OUTSIDE_UNIT))
+    if reviewer.actor.id == user_id:
         found.append(Refusal.of(Code.REVIEWER_IS_ACCESS_USER))
     if already_reviewed:
         found.append(Refusal.of(Code.ACCESS_ALREADY_REVIEWED))

@@ -62,6 +62,7 @@ class Code(StrEnum):
     ACCESS_TOO_LONG = "access_too_long"
     ACCESS_ALREADY_GRANTED = "access_already_granted"
     REVIEWER_IS_ACCESS_USER = "reviewer_is_access_user"
+    ACCESS_OUTSIDE_UNIT = "access_outside_unit"
     ACCESS_ALREADY_REVIEWED = "access_already_reviewed"
     # Documents
     DOCUMENTATION_GAP = "documentation_gap"
@@ -158,6 +159,9 @@ SENTENCES: dict[Code, str] = {
         "Emergency access is reviewed by a data protection officer other than the one who used it."
     ),
     Code.ACCESS_ALREADY_REVIEWED: "This emergency access has already been reviewed.",
+    Code.ACCESS_OUTSIDE_UNIT: (
+        "This emergency access was to another unit's case; that unit's data protection officers review it."
+    ),
     Code.DOCUMENTATION_GAP: "This would leave an applicant without a valid document.",
     Code.NO_ENTITLEMENT: "The person is not entitled to this document at the case's current stage.",
     Code.DOCUMENT_NOT_VALID: "The document is not currently valid.",
