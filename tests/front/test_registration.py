@@ -193,6 +193,20 @@ def test_an_error_found_by_the_intake_service_rolls_everything_back(staff, brows
     assert written() == (0, 0, 0, 0, 0)
 
 
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [("ko", "사람을 자기 자신과 연결할 수 없습니다."), ("zh-hans", "一个人不能与其本人关联。")],
+)
+def test_what_the_intake_service_finds_reads_in_the_officers_language(staff, browser_for, language, sentence):
+    data = form(**{"link-TOTAL_FORMS": "1", "link-0-person": "1", "link-0-relation": "sibling", "link-0-relative": "1"})
+
+    response = browser_for(staff.registrar).post(URL, data, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 422
+    assert sentence in response.content.decode()
+    assert written() == (0, 0, 0, 0, 0)
+
+
 def test_adding_a_family_member_keeps_what_was_typed_and_writes_nothing(staff, browser_for):
     response = browser_for(staff.registrar).post(URL, form(action="add_person"))
 

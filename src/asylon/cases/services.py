@@ -9,6 +9,7 @@ same case at once are serialized: the second sees the first one's result and is 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from asylon.accounts.models import User
 from asylon.cases.models import (
@@ -124,13 +126,22 @@ def require_role(user: User, roles: frozenset[Role]) -> None:
         raise Refused([Refusal.of(Code.ROLE_NOT_PERMITTED)])
 
 
+# What an officer sees beside the field, in their language (the registration page shows it).
+def _one_of(choices: Iterable[str]) -> str:
+    return gettext("Must be one of: %(choices)s.") % {"choices": ", ".join(choices)}
+
+
+def _at_most(limit: int) -> str:
+    return gettext("At most %(limit)s characters.") % {"limit": limit}
+
+
 def too_long(model: type[Model], values: dict[str, str], prefix: str = "") -> dict[str, str]:
     """Text longer than its column holds, named before the database refuses it."""
     found = {}
     for name, value in values.items():
         limit = model._meta.get_field(name).max_length
         if limit is not None and len(value) > limit:
-            found[prefix + name] = f"At most {limit} characters."
+            found[prefix + name] = _at_most(limit)
     return found
 
 
@@ -172,60 +183,63 @@ ROMANIZATION_CODES = {code for code, _ in ROMANIZATIONS}
 def _person_problems(data: PersonInput, prefix: str) -> dict[str, str]:
     found = {}
     if not data.names:
-        found[f"{prefix}.names"] = "At least one name is required."
+        found[f"{prefix}.names"] = gettext("At least one name is required.")
     for i, name in enumerate(data.names):
         where = f"{prefix}.names[{i}]"
         if not name.text.strip():
-            found[f"{where}.text"] = "A name cannot be empty."
+            found[f"{where}.text"] = gettext("A name cannot be empty.")
         if name.script not in SCRIPT_CODES:
-            found[f"{where}.script"] = f"Must be one of: {', '.join(sorted(SCRIPT_CODES))}."
+            found[f"{where}.script"] = _one_of(sorted(SCRIPT_CODES))
         for part, limit in Name.LIMITS.items():
             if len(getattr(name, part)) > limit:
-                found[f"{where}.{part}"] = f"At most {limit} characters."
+                found[f"{where}.{part}"] = _at_most(limit)
         found.update(too_long(Name, {"source": name.source}, f"{where}."))
         if name.romanization not in ROMANIZATION_CODES:
-            found[f"{where}.romanization"] = (
-                f"Must be one of: {', '.join(sorted(c or '(none)' for c in ROMANIZATION_CODES))}."
-            )
+            found[f"{where}.romanization"] = _one_of(sorted(c or "(none)" for c in ROMANIZATION_CODES))
         if name.is_primary and name.is_alias:
-            found[f"{where}.is_alias"] = "The primary name cannot be an alias."
+            found[f"{where}.is_alias"] = gettext("The primary name cannot be an alias.")
     if sum(n.is_primary for n in data.names) > 1:
-        found[f"{prefix}.names"] = "Only one name can be the primary one."
+        found[f"{prefix}.names"] = gettext("Only one name can be the primary one.")
     elif data.names and all(n.is_alias for n in data.names):
-        found[f"{prefix}.names"] = "At least one name must be the person's own, not an alias."
+        found[f"{prefix}.names"] = gettext("At least one name must be the person's own, not an alias.")
     for part, limit in Person.LIMITS.items():
         if len(getattr(data, part)) > limit:
-            found[f"{prefix}.{part}"] = f"At most {limit} characters."
+            found[f"{prefix}.{part}"] = _at_most(limit)
     if data.sex not in ("F", "M", "X"):
-        found[f"{prefix}.sex"] = "Must be F, M or X."
+        found[f"{prefix}.sex"] = gettext("Must be F, M or X.")
     found.update(_birth_date_problems(data, prefix))
     for field_name in ("nationalities", "habitual_residences"):
         bad = [c for c in getattr(data, field_name) if len(c) != 2 or not c.isalpha() or not c.isupper()]
         if bad:
-            found[f"{prefix}.{field_name}"] = f"Not two-letter ISO 3166 codes: {', '.join(bad)}."
+            found[f"{prefix}.{field_name}"] = gettext("Not two-letter ISO 3166 codes: %(codes)s.") % {
+                "codes": ", ".join(bad)
+            }
     for name in ("interviewer_gender", "interpreter_gender"):
         if getattr(data, name) not in ("", "F", "M"):
-            found[f"{prefix}.{name}"] = "Must be F, M or empty (no preference)."
+            found[f"{prefix}.{name}"] = gettext("Must be F, M or empty (no preference).")
     found.update(too_long(CaseMember, {"interpreter_language": data.interpreter_language}, f"{prefix}."))
     unknown_needs = sorted(set(data.specific_needs) - set(SPECIFIC_NEEDS))
     if unknown_needs:
-        found[f"{prefix}.specific_needs"] = f"Unknown: {', '.join(unknown_needs)}."
+        found[f"{prefix}.specific_needs"] = gettext("Unknown: %(values)s.") % {"values": ", ".join(unknown_needs)}
     return found
 
 
 def _birth_date_problems(data: PersonInput, prefix: str) -> dict[str, str]:
     year, month, day = data.birth_year, data.birth_month, data.birth_day
     if year is not None and not 1900 <= year <= 2100:
-        return {f"{prefix}.birth_year": "Must be a year between 1900 and 2100."}
+        return {f"{prefix}.birth_year": gettext("Must be a year between 1900 and 2100.")}
     if month is not None and (year is None or not 1 <= month <= 12):
-        return {f"{prefix}.birth_month": "Needs a year, and must be 1 to 12."}
+        return {f"{prefix}.birth_month": gettext("Needs a year, and must be 1 to 12.")}
     if day is not None:
         if month is None or year is None:
-            return {f"{prefix}.birth_day": "A day needs a year and a month."}
+            return {f"{prefix}.birth_day": gettext("A day needs a year and a month.")}
         try:
             date(year, month, day)
         except ValueError:
-            return {f"{prefix}.birth_day": f"{year}-{month:02d} has no day {day}."}
+            return {
+                f"{prefix}.birth_day": gettext("%(month)s has no day %(day)s.")
+                % {"month": f"{year}-{month:02d}", "day": day}
+            }
     return {}
 
 
@@ -296,14 +310,14 @@ def intake_open(
 
     require_role(user, INTAKE_ROLES)
     at = at or now()
-    problems = {} if people else {"people": "An intake needs at least the principal applicant."}
+    problems = {} if people else {"people": gettext("An intake needs at least the principal applicant.")}
     for i, person in enumerate(people):
         problems.update(_person_problems(person, f"people[{i}]"))
     if channel not in set(procedure.Channel):
-        problems["channel"] = f"Must be one of: {', '.join(procedure.Channel)}."
+        problems["channel"] = _one_of(procedure.Channel)
     problems.update(_family_link_problems(family_links or [], len(people)))
     if detained is not None and not detained.site.strip():
-        problems["detention.site"] = "A detention needs the site."
+        problems["detention.site"] = gettext("A detention needs the site.")
     if detained is not None:
         problems.update(too_long(DetentionEpisode, {"site": detained.site}, "detention."))
     if problems:
@@ -364,13 +378,13 @@ def _family_link_problems(links: list[FamilyLinkInput], count: int) -> dict[str,
         where = f"family_links[{i}]"
         if not (0 < link.person < count and 0 < link.relative < count):
             # Links with the principal come from each dependant's relation.
-            found[f"{where}.person"] = "Both must be dependants listed in this intake."
+            found[f"{where}.person"] = gettext("Both must be dependants listed in this intake.")
         elif link.person == link.relative:
-            found[f"{where}.relative"] = "A person is not linked to themselves."
+            found[f"{where}.relative"] = gettext("A person is not linked to themselves.")
         elif (link.person, link.relative) in seen:
-            found[f"{where}.relative"] = "This link is already given."
+            found[f"{where}.relative"] = gettext("This link is already given.")
         if not link.relation.strip():
-            found[f"{where}.relation"] = "A link needs the relation."
+            found[f"{where}.relation"] = gettext("A link needs the relation.")
         found.update(too_long(FamilyLink, {"relation": link.relation}, f"{where}."))
         seen.add((link.person, link.relative))
     return found
@@ -416,11 +430,11 @@ class StepRecord:
         found = {}
         for name in ("interviewer_gender", "interpreter_gender"):
             if getattr(self, name) not in ("", "F", "M"):
-                found[name] = "Must be F, M or empty (no preference)."
+                found[name] = gettext("Must be F, M or empty (no preference).")
         if len(self.place) > 200:
-            found["place"] = "At most 200 characters."
+            found["place"] = _at_most(200)
         if self.scheduled_for is not None and self.scheduled_for.tzinfo is None:
-            found["scheduled_for"] = "Must carry a time zone."
+            found["scheduled_for"] = gettext("Must carry a time zone.")
         return found
 
 
@@ -556,7 +570,7 @@ def alert_raise(
     problems = {k: "This field is required." for k, v in texts.items() if not v.strip()}
     problems.update(too_long(Alert, {"organisation": organisation, "site": site}))
     if len(names_given) > Alert.LIMITS["names_given"]:
-        problems["names_given"] = f"At most {Alert.LIMITS['names_given']} characters."
+        problems["names_given"] = _at_most(Alert.LIMITS["names_given"])
     if problems:
         raise InvalidInput(problems)
     return Alert.objects.create(
