@@ -8,9 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from asylon.procedure import disclosure, documents, register, removal
-from asylon.procedure.case import Case, Close, Notify, Outcome, State, take
+from asylon.procedure.case import Case, Close, Notify, Outcome, State, refusals, take
 from asylon.procedure.documents import Document, DocumentType
 from asylon.procedure.refusals import SENTENCES, Code
+from asylon.procedure.roles import Actor, Role
 from tests.procedure.personas import (
     TODAY,
     administrator,
@@ -75,6 +76,16 @@ def test_removal_is_refused_when_the_person_holds_protection():
 def test_removal_is_refused_after_a_closure_without_decision():
     case = take(walk(State.SCREENED), Close(reason="Abandoned"), eligibility, TODAY)
     assert removal_codes([case], safety=removal.CountrySafety(frozenset())) == [Code.NO_FINAL_DECISION]
+
+
+@pytest.mark.parametrize("state", [State.APPEAL_WINDOW, State.APPEAL_DECIDED])
+def test_a_file_whose_decision_is_not_final_yet_is_not_closed_into_a_removal(state):
+    # A decided appeal is notified, and an appeal window closes by finalizing, before the file
+    # closes (PS §7.2, §9.1): closing it then would end it on a decision that never became final.
+    case = walk(state)
+    assert [r.code for r in refusals(case, Close(reason="Abandoned"), eligibility, TODAY)] == [
+        Code.STATE_DOES_NOT_ALLOW
+    ]
 
 
 def test_removal_is_refused_to_a_destination_never_assessed():
@@ -163,39 +174,49 @@ def test_disclosure_is_approved_by_a_second_data_protection_officer():
     assert disclosure.approval_refusals(request(), origins, dpo.id, second_dpo) == []
 
 
-def attest(org, days_ago=10, country="KP"):
-    return register.Attestation(country, monitor.id, org, TODAY - timedelta(days=days_ago))
+def attest(org, days_ago=10, country="KP", by=31):
+    return register.Attestation(country, by, org, TODAY - timedelta(days=days_ago))
+
+
+def delisting_codes(attestations, actor=administrator, country="KP"):
+    return [r.code for r in register.delisting_refusals(country, frozenset({"KP"}), attestations, actor, TODAY)]
 
 
 def test_a_country_leaves_the_register_only_on_recent_attestations_by_enough_monitors():
-    listed = frozenset({"KP"})
-    one = (attest("Special Rapporteur"),)
-    assert [r.code for r in register.delisting_refusals("KP", listed, one, administrator, TODAY)] == [
-        Code.ATTESTATIONS_INSUFFICIENT
-    ]
-    same_body = (attest("OHCHR"), attest("ohchr "))
-    assert (
-        register.delisting_refusals("KP", listed, same_body, administrator, TODAY)[0].code
-        == Code.ATTESTATIONS_INSUFFICIENT
-    )
-    stale = (attest("OHCHR"), attest("Special Rapporteur", days_ago=400))
-    assert (
-        register.delisting_refusals("KP", listed, stale, administrator, TODAY)[0].code == Code.ATTESTATIONS_INSUFFICIENT
-    )
-    other_country = (attest("OHCHR"), attest("Special Rapporteur", country="CN"))
-    assert (
-        register.delisting_refusals("KP", listed, other_country, administrator, TODAY)[0].code
-        == Code.ATTESTATIONS_INSUFFICIENT
-    )
-    enough = (attest("OHCHR"), attest("Special Rapporteur"))
-    assert register.delisting_refusals("KP", listed, enough, administrator, TODAY) == []
-    assert [r.code for r in register.delisting_refusals("KP", listed, enough, monitor, TODAY)] == [
-        Code.ROLE_NOT_PERMITTED
-    ]
-    assert [r.code for r in register.delisting_refusals("CN", listed, enough, administrator, TODAY)] == [
-        Code.COUNTRY_NOT_LISTED,
-        Code.ATTESTATIONS_INSUFFICIENT,
-    ]
+    insufficient = [Code.ATTESTATIONS_INSUFFICIENT]
+    assert delisting_codes((attest("Special Rapporteur"),)) == insufficient
+    assert delisting_codes((attest("OHCHR"), attest("ohchr ", by=21))) == insufficient
+    assert delisting_codes((attest("OHCHR"), attest("Special Rapporteur", days_ago=400, by=21))) == insufficient
+    assert delisting_codes((attest("OHCHR"), attest("Special Rapporteur", country="CN", by=21))) == insufficient
+    enough = (attest("OHCHR"), attest("Special Rapporteur", by=21))
+    assert delisting_codes(enough) == []
+    assert delisting_codes(enough, actor=monitor) == [Code.ROLE_NOT_PERMITTED]
+    assert delisting_codes(enough, country="CN") == [Code.COUNTRY_NOT_LISTED, Code.ATTESTATIONS_INSUFFICIENT]
+
+
+def test_one_monitor_under_two_names_is_one_body_and_no_one_attests_for_their_own_delisting():
+    insufficient = [Code.ATTESTATIONS_INSUFFICIENT]
+    # One account, two organisations: "Human Rights Watch" and "HRW" are one monitor.
+    assert delisting_codes((attest("Human Rights Watch"), attest("HRW"))) == insufficient
+    # An administrator who is a monitor too: their own attestation does not count for them.
+    both = Actor(31, frozenset({Role.ADMINISTRATOR, Role.MONITOR}))
+    assert delisting_codes((attest("OHCHR"), attest("Special Rapporteur", by=21)), actor=both) == insufficient
+    # Two monitors, one of whom attested for two bodies: each monitor speaks for one of them.
+    assert delisting_codes((attest("OHCHR"), attest("Special Rapporteur"), attest("OHCHR", by=21))) == []
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 4), st.sampled_from(["OHCHR", "ohchr", "HRW", "Special Rapporteur"])), max_size=6)
+)
+def test_the_quorum_needs_as_many_distinct_monitors_as_distinct_bodies(pairs):
+    attestations = tuple(attest(org, by=by) for by, org in pairs)
+    monitors = {by for by, _ in pairs}
+    bodies = {org.casefold() for _, org in pairs}
+    allowed = not delisting_codes(attestations)
+    if allowed:
+        assert len(monitors) >= register.MONITOR_QUORUM and len(bodies) >= register.MONITOR_QUORUM
+    else:  # with two of each, two of the attestations always name different monitors and bodies
+        assert len(monitors) < register.MONITOR_QUORUM or len(bodies) < register.MONITOR_QUORUM
 
 
 def test_listing_is_open_to_monitors_and_administrators_once():

@@ -33,6 +33,9 @@ class Applicant:
     origins: frozenset[str]
     case: c.Case
     documents: list[docs.Document] = field(default_factory=list)
+    # Whether the decision in force became final: the appeal window closed unused, or the
+    # appeal decision was notified (since the latest reopening).
+    final: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Removed:
     case: c.Case
     destination: str
     no_return: frozenset[str]
+    final: bool
 
 
 class Procedure(RuleBasedStateMachine):
@@ -84,6 +88,10 @@ class Procedure(RuleBasedStateMachine):
             return
         applicant.case = after
         event(f"reached {after.state}")
+        if after.state == c.State.FINAL:
+            applicant.final = True
+        elif isinstance(step, c.Reopen | c.OpenCessation | c.OpenCancellation):
+            applicant.final = False
         if isinstance(step, c.HoldInterview):
             self.interviews.append((step.started_at, step.ended_at, self.today))
         # The services issue what the core says is due as part of the same step.
@@ -116,7 +124,7 @@ class Procedure(RuleBasedStateMachine):
         person = removal.Person(origins=applicant.origins, cases=(applicant.case,))
         if not removal.removal_refusals(person, destination, safety, actor, self.today):
             event(f"removed to {destination}")
-            self.removed.append(Removed(applicant.case, destination, self.no_return))
+            self.removed.append(Removed(applicant.case, destination, self.no_return, applicant.final))
 
     @precondition(lambda self: self.applicants)
     @rule(data=st.data(), recipient=st.sampled_from(RECIPIENTS), requester=actors, approver=actors)
@@ -148,6 +156,7 @@ class Procedure(RuleBasedStateMachine):
     @invariant()
     def no_removal_without_a_final_rejection_of_a_safe_destination(self) -> None:
         for r in getattr(self, "removed", []):
+            assert r.final, "removed on a decision that never became final"
             assert r.case.state in (c.State.FINAL, c.State.CLOSED)
             assert r.case.final_outcome == c.Outcome.REJECTED
             assert r.destination in r.case.countries_assessed

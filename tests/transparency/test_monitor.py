@@ -227,6 +227,14 @@ def test_an_event_that_does_not_start_where_the_case_stood_breaks_the_order():
     assert rules(log) == [(len(log) - 1, "order")]
 
 
+def test_a_file_closed_before_its_appeal_decision_was_notified_breaks_the_step_rule():
+    # The core has no such step; a removal on the closed file would rest on a decision never final.
+    log = [*walk("case-1", to="appeal_decided"), document("person-1", ["case-1"])]
+    log.append(event("close", "case-1", "appeal_decided", "closed", "officer-b", reason_given=True))
+    log.append(removal("case-1", "closed"))
+    assert rules(log) == [(len(log) - 2, "step")]
+
+
 def test_a_malformed_entry_is_named_and_the_rest_still_read():
     log = [b"not json", entry("event", type="decide"), b'{"kind":["event"],"day":1}', *walk("case-1")]
     assert rules(log) == [(0, "format"), (1, "format"), (2, "format")]

@@ -434,11 +434,16 @@ class NotifyAppeal(Step):
 
 @dataclass(frozen=True)
 class Close(Step):
-    """PS §9.1: close a final file, or one abandoned; never skip screening at intake."""
+    """PS §9.1: close a final file, or one abandoned; never skip screening at intake.
+
+    Not in the appeal window, which closes by Finalize once no late appeal can be heard (PS
+    §7.2), nor once the appeal is decided, which is notified first (NotifyAppeal): a file
+    closed there would end on a decision that never became final, and the removal guard
+    counts a closed file's rejection as final."""
 
     reason: str
 
-    sources = frozenset(State) - {State.CLOSED, State.WITHDRAWN}
+    sources = frozenset(State) - {State.CLOSED, State.WITHDRAWN, State.APPEAL_WINDOW, State.APPEAL_DECIDED}
     roles = frozenset({_ELIG})
 
     def refusals(self, case: Case, actor: Actor, today: date) -> list[Refusal]:

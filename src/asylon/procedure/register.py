@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from asylon.procedure.refusals import Code, Refusal
 from asylon.procedure.roles import Actor, Role
 
-# Attestations from this many distinct monitoring bodies are needed to delist a country.
+# Attestations from this many monitoring bodies, by as many monitors, are needed to delist a country.
 MONITOR_QUORUM = 2
 # An attestation older than this no longer speaks for conditions today.
 ATTESTATION_VALIDITY = timedelta(days=180)
@@ -57,11 +57,32 @@ def delisting_refusals(
         found.append(Refusal.of(Code.ROLE_NOT_PERMITTED))
     if country not in listed:
         found.append(Refusal.of(Code.COUNTRY_NOT_LISTED))
-    organisations = {
-        a.organisation.strip().casefold()
+    recent = [
+        a
         for a in attestations
-        if a.country == country and today - ATTESTATION_VALIDITY <= a.attested_on <= today
-    }
-    if len(organisations) < MONITOR_QUORUM:
+        # Whoever delists does not attest for it, even holding a monitor's role as well.
+        if a.country == country and today - ATTESTATION_VALIDITY <= a.attested_on <= today and a.monitor_id != actor.id
+    ]
+    if _independent(recent) < MONITOR_QUORUM:
         found.append(Refusal.of(Code.ATTESTATIONS_INSUFFICIENT))
     return found
+
+
+def _independent(attestations: list[Attestation]) -> int:
+    """How many of the attestations can be counted with no monitor and no organisation twice:
+    a monitor filing under two names is one voice, and so are two accounts of one body (a
+    maximum matching of monitors to organisations)."""
+    bodies: dict[int, set[str]] = {}
+    for a in attestations:
+        bodies.setdefault(a.monitor_id, set()).add(a.organisation.strip().casefold())
+    speaker: dict[str, int] = {}  # organisation → the monitor counted for it
+
+    def count(monitor: int, tried: set[str]) -> bool:
+        for body in bodies[monitor] - tried:
+            tried.add(body)
+            if body not in speaker or count(speaker[body], tried):
+                speaker[body] = monitor
+                return True
+        return False
+
+    return sum(count(monitor, set()) for monitor in bodies)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from asylon.procedure.case import DOCUMENTED, Case, Outcome, State
+from asylon.procedure.case import DOCUMENTED, STEP_NAMES, Case, Outcome, State
 from asylon.procedure.disclosure import Recipient, RecipientKind, origin_refusals
 from asylon.procedure.refusals import Code
 from asylon.procedure.removal import REMOVERS, CountrySafety, Person, removal_refusals
@@ -43,6 +43,7 @@ RULES = {
     "d": "the appeal decided by another officer than the first instance's",
     "e": "every applicant holds a valid document",
     "order": "each case event starts at the stage where the case's previous event left it",
+    "step": "each step of the procedure is taken at a stage where the procedure allows it",
     "format": "every entry is a well-formed public body",
     "trust": "each trust list logged is newer than the one before it",
     # The log's own, checked by asylon.transparency.monitor.
@@ -182,6 +183,13 @@ class ProcedureAudit:
                 "order",
                 f"{kind} on case {case} starts at {before!r}, but its previous event left it at {track.state!r}:"
                 " an event is missing from the log or out of order",
+            )
+        step = STEP_NAMES.get(kind)
+        if step is not None and before and State(before) not in step.sources:
+            # A file closed while its appeal window is open, or before its appeal decision is
+            # notified, would end on a decision that never became final.
+            self._find(
+                index, "step", f"{kind} on case {case} at stage {before!r}, where the procedure has no such step"
             )
         if kind == "removal_carried_out":
             self._removal(index, public, track)
