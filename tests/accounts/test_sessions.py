@@ -113,3 +113,43 @@ def test_a_role_granted_during_a_session_asks_for_the_second_factor_at_the_next_
     RoleGrant.objects.create(user=staff.outsider, role="monitor")
 
     assert browser.get(reverse("front:cases")).url == reverse("accounts:second_factor")
+
+
+# Any `Authorization` header once let the session past the guard: the API's bearer auth ignores
+# a header that is not `Bearer ...`, and the session cookie then answered on its own.
+NOT_A_TOKEN = ("Basic x", "x")
+
+
+def test_half_signed_in_an_authorization_header_that_is_no_token_does_not_open_the_api(staff, half_signed_in):
+    browser = half_signed_in(staff.registrar)
+
+    for header in NOT_A_TOKEN:
+        for path in ("/api/cases", "/api/alerts"):
+            answer = browser.get(path, HTTP_AUTHORIZATION=header)
+            assert answer.status_code == 401, (header, path)
+            assert answer["Content-Type"] == "application/problem+json"
+
+
+def test_an_idle_session_with_an_authorization_header_that_is_no_token_does_not_open_the_api(staff, sign_in, clock):
+    browser = sign_in(Client(), staff.registrar)
+    clock.advance(minutes=30)
+
+    for header in NOT_A_TOKEN:
+        for path in ("/api/cases", "/api/alerts"):
+            assert browser.get(path, HTTP_AUTHORIZATION=header).status_code == 401, (header, path)
+
+
+def test_a_session_cookie_does_not_rescue_an_invalid_token_nor_a_header_beside_it(staff, sign_in):
+    browser = sign_in(Client(), staff.registrar)
+
+    for header in ("Bearer asy_not-a-token", "bearer asy_not-a-token", "Bearer", *NOT_A_TOKEN):
+        assert browser.get("/api/cases", HTTP_AUTHORIZATION=header).status_code == 401, header
+    assert browser.get("/api/cases").status_code == 200
+
+
+def test_a_valid_token_beside_a_half_signed_in_session_answers_for_the_token(staff, half_signed_in):
+    browser = half_signed_in(staff.registrar)
+    token = ApiToken.create_for(staff.registrar)
+
+    assert browser.get("/api/cases", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    assert browser.get("/api/cases").status_code == 401

@@ -48,8 +48,9 @@ class SessionGuard:
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
         api = request.path.startswith("/api/")
-        if api and "authorization" in request.headers:
-            # A program with its token: no session takes part (asylon.api.auth).
+        if api and request.headers.get("authorization", "")[:7].lower() == "bearer ":
+            # A program with its token: no session takes part, and a wrong token is a 401
+            # (asylon.api.auth). Any other header is no token: the session is guarded as ever.
             return None
         if not request.user.is_authenticated:
             return None

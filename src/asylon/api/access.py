@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from asylon.api.auth import sign_in_again_unless_recent
 from asylon.api.problems import problems
 from asylon.api.schemas import In
 from asylon.cases import need_to_know, selectors
@@ -83,7 +84,8 @@ def assignment_end(request: HttpRequest, assignment_id: int) -> Any:
 def emergency_access_open(request: HttpRequest, payload: EmergencyAccessIn) -> Status:
     """Break the glass: read a case outside your reach for a few hours, with a written reason.
     Every such access is an event in the transparency log and is reviewed by a data protection
-    officer."""
+    officer. A signed-in browser must have signed in again within the last 5 minutes."""
+    sign_in_again_unless_recent(request)
     access = need_to_know.emergency_access_open(user=request.auth, **payload.model_dump())
     return Status(201, access)
 

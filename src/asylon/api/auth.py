@@ -10,15 +10,25 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
+from asylon.accounts import assurance
 from asylon.accounts.models import ApiToken, User
-from asylon.api.problems import CsrfFailed
+from asylon.accounts.reauth import recently_authenticated
+from asylon.api.problems import CsrfFailed, SignInAgain
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def sends_credentials(request: HttpRequest) -> bool:
+    """Whether the caller sent an `Authorization` header: then it, never the session cookie,
+    says who is calling. A bearer token is checked by `TokenAuth` (an invalid one is a 401);
+    any other header is no credential of ours and authenticates no one."""
+    return "authorization" in request.headers
 
 
 class TokenAuth(HttpBearer):
@@ -50,10 +60,24 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
-        if not user.is_authenticated:
+        if not user.is_authenticated or sends_credentials(request):
+            return None
+        # The session guard (asylon.accounts.middleware) has already ended such a session or
+        # hidden its user; asked again here so that the API never rests on the guard alone.
+        if assurance.session_ended(request.session, timezone.now()) or assurance.factor_outstanding(
+            request.session, user
+        ):
             return None
         # A cookie goes with every request the browser makes, including those another site
         # provokes: a write carried by the session must prove it came from our own pages.
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
             raise CsrfFailed()
         return user
+
+
+def sign_in_again_unless_recent(request: HttpRequest) -> None:
+    """Before a grave step (a decision, an export, an emergency access) the signed-in browser
+    must have proved who it is within minutes, as on the web pages (asylon.accounts.reauth).
+    A program's token is its own credential and is not asked."""
+    if not sends_credentials(request) and not recently_authenticated(request):
+        raise SignInAgain()

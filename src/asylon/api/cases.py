@@ -11,6 +11,7 @@ from ninja import Body, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from asylon.accounts.models import User
+from asylon.api.auth import sign_in_again_unless_recent
 from asylon.api.pages import Pages
 from asylon.api.problems import Gone, problems
 from asylon.api.schemas import (
@@ -140,7 +141,11 @@ def case_step_take(
 ) -> CaseOut:
     """Take one step of the procedure; 409 with every reason when the procedure refuses it.
 
-    A case the caller may not see is a 404 from `case_take` itself, whatever the step."""
+    A case the caller may not see is a 404 from `case_take` itself, whatever the step. A signed-in
+    browser must have signed in again within the last 5 minutes before a decision, closing,
+    withdrawing, or opening cessation or cancellation."""
+    if procedure.STEP_NAMES.get(step) in procedure.SIGN_IN_AGAIN_BEFORE:
+        sign_in_again_unless_recent(request)
     user = request.auth
     data = payload or {}
     fields = {k: v for k, v in data.items() if k not in RECORD_FIELDS}

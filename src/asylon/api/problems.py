@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import reverse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -61,6 +62,10 @@ class AttemptRefused(Refused):
 
 class CsrfFailed(Exception):
     """A session-authenticated write without the CSRF token."""
+
+
+class SignInAgain(Exception):
+    """A grave step asked of a browser session whose last full sign-in is too old."""
 
 
 def problem(status: int, slug: str, title: str, detail: str, **members: Any) -> HttpResponse:
@@ -147,6 +152,15 @@ def csrf_failed(request: HttpRequest, exc: CsrfFailed) -> HttpResponse:
     return problem(403, "csrf-failed", "CSRF check failed", detail)
 
 
+def sign_in_again(request: HttpRequest, exc: SignInAgain) -> HttpResponse:
+    where = reverse("accounts:reauthenticate")
+    detail = (
+        "This step needs a recent sign-in: the officer must sign in again (password and second factor) "
+        f"at {where}, then send the request again."
+    )
+    return problem(403, "sign-in-again", "Sign in again", detail)
+
+
 def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return problem(413, "body-too-large", "Request body too large", f"The body may be at most {limit} bytes.")
@@ -209,6 +223,7 @@ def install(api: NinjaAPI) -> None:
         pydantic.ValidationError: pydantic_invalid,
         AuthenticationError: unauthenticated,
         CsrfFailed: csrf_failed,
+        SignInAgain: sign_in_again,
         RequestDataTooBig: too_big,
         HttpError: http_error,
         Gone: gone,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from asylon.api.auth import sign_in_again_unless_recent
 from asylon.api.pages import Pages
 from asylon.api.problems import AttemptRefused, problems
 from asylon.api.schemas import (
@@ -147,7 +148,9 @@ EXPORTED = {
     },
 )
 def disclosure_export(request: HttpRequest, disclosure_id: int) -> HttpResponse:
-    """The file of an approved disclosure, exactly as approved; each export is recorded and logged."""
+    """The file of an approved disclosure, exactly as approved; each export is recorded and logged.
+    A signed-in browser must have signed in again within the last 5 minutes."""
+    sign_in_again_unless_recent(request)
     file = export.disclosure_export(user=request.auth, disclosure_id=disclosure_id)
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.name}"'
