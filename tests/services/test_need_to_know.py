@@ -183,6 +183,10 @@ def test_emergency_access_is_refused_without_a_reason_to_non_caseworkers_and_whe
             user=bangkok.eligibility, case_number=seoul_case.number, reason="now", hours=9
         )
     assert refused.value.codes == [Code.ACCESS_REASON_TOO_SHORT, Code.ACCESS_TOO_LONG]
+    # A request wrong in itself is refused before the lookup, so it cannot probe which numbers exist.
+    with pytest.raises(Refused) as refused:
+        need_to_know.emergency_access_open(user=bangkok.eligibility, case_number="NO-SUCH-CASE", reason="now", hours=9)
+    assert refused.value.codes == [Code.ACCESS_REASON_TOO_SHORT, Code.ACCESS_TOO_LONG]
     # A monitor is refused before the lookup: the answer is the same for a case that does not exist.
     for number in (seoul_case.number, "NO-SUCH-CASE"):
         with pytest.raises(Refused) as refused:

@@ -77,10 +77,13 @@ def emergency_access_open(
     """Break the glass. Only caseworkers reach the lookup: anyone else learns nothing of what exists."""
     require_role(user, rules.CASEWORK)
     at = at or timezone.now()
+    duration = timedelta(hours=hours)
+    refusals = rules.break_glass_request_refusals(user.reader(), reason, duration)
+    if refusals:
+        raise Refused(refusals)
     case = Case.objects.select_for_update().filter(number=case_number.strip()).first()
     if case is None:
         raise NotFound(f"case {case_number}")
-    duration = timedelta(hours=hours)
     refusals = rules.break_glass_refusals(user.reader(), case_reach(case, at), reason, duration)
     if refusals:
         raise Refused(refusals)

@@ -99,11 +99,18 @@ def assignment_refusals(supervisor: Reader, reach: CaseReach, assignee: Actor) -
 def break_glass_refusals(reader: Reader, reach: CaseReach, reason: str, duration: timedelta) -> list[Refusal]:
     """Every reason an emergency access cannot be opened. Only caseworkers may break the glass:
     a monitor, a partner NGO or an administrator never reads a case file, emergency or not."""
+    found = break_glass_request_refusals(reader, reason, duration)
+    if reader.actor.has_any(CASEWORK) and may_read(reader, reach):
+        found.insert(0, Refusal.of(Code.ACCESS_ALREADY_GRANTED))
+    return found
+
+
+def break_glass_request_refusals(reader: Reader, reason: str, duration: timedelta) -> list[Refusal]:
+    """What is wrong with the request whatever case it names: judged before the case number is
+    looked up, so that a request refused for its own sake tells nothing of which cases exist."""
     if not reader.actor.has_any(CASEWORK):
         return [Refusal.of(Code.ROLE_NOT_PERMITTED)]
     found = []
-    if may_read(reader, reach):
-        found.append(Refusal.of(Code.ACCESS_ALREADY_GRANTED))
     if len(reason.strip()) < BREAK_GLASS_REASON_SHORTEST:
         found.append(Refusal.of(Code.ACCESS_REASON_TOO_SHORT))
     if duration <= timedelta(0) or duration > BREAK_GLASS_LONGEST:
