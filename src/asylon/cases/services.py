@@ -411,9 +411,11 @@ def case_persons(case: Case) -> list[Person]:
     return [m.person for m in case.members.select_related("person")]
 
 
-def domain_cases_of(person: Person) -> tuple[procedure.Case, ...]:
-    """Every case in which the person is principal or dependant, as the core sees them."""
-    return tuple(c.to_domain() for c in Case.objects.filter(members__person=person).distinct())
+def domain_cases_of(*persons: Person) -> tuple[procedure.Case, ...]:
+    """Every case in which any of the persons is principal or dependant, as the core sees them.
+    One record follows no merge: the removal and disclosure guards pass every record of the
+    human being (asylon.people.identity.cluster_lock)."""
+    return tuple(c.to_domain() for c in Case.objects.filter(members__person__in=persons).distinct())
 
 
 @dataclass(frozen=True)

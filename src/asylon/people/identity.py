@@ -25,6 +25,42 @@ from asylon.procedure.access import CASEWORK
 from asylon.procedure.refusals import Refused
 
 
+def cluster_ids(person: Person | int) -> list[int]:
+    """Every record of one human being, by primary key in order: the root of the person's merge
+    chain and every record merged into it, directly or through another. Chains form: a merge
+    links the later record b to the earlier a when neither is merged yet, and records merged
+    into b before stay linked to b, so c → b → a. An un-merge clears one link, splitting the
+    tree there. The guards that protect the person (asylon.safeguards.services) judge the
+    whole cluster: one record may hold the pending claim, the other the rejection."""
+    start = person if isinstance(person, int) else person.pk
+    root, seen = start, {start}
+    while (parent := Person.objects.filter(pk=root).values_list("merged_into_id", flat=True).first()) is not None:
+        if parent in seen:  # a cycle cannot be made by pair_merge; never loop on one all the same
+            break
+        root = parent
+        seen.add(root)
+    members, below = {root}, {root}
+    while below:
+        below = set(Person.objects.filter(merged_into__in=below).values_list("pk", flat=True)) - members
+        members |= below
+    return sorted(members)
+
+
+def cluster_lock(person: Person | int) -> list[Person]:
+    """The person's cluster (`cluster_ids`), every record locked, in primary-key order, as it
+    stands once locked. A merge or un-merge locks both records of its pair (`_locked`), one of
+    them in this cluster: one that committed before a lock was taken here is seen by the second
+    look (under READ COMMITTED each statement reads what committed before it began), and any
+    later one waits for this transaction. A record found by the second look is locked in turn."""
+    ids = cluster_ids(person)
+    while True:
+        locked = list(Person.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        now_ids = cluster_ids(person)
+        if set(now_ids) <= {p.pk for p in locked}:
+            return [p for p in locked if p.pk in now_ids]
+        ids = sorted(set(ids) | set(now_ids))
+
+
 def pairs_for_user(user: User, *, verdict: str = DuplicatePair.OPEN) -> QuerySet[DuplicatePair]:
     """Pairs of persons this user may both read; none else, not even counted."""
     readable = persons_for_user(user)

@@ -156,11 +156,13 @@ class ExportedFile:
 
 def _disclosure_for(user: User, disclosure_id: int) -> Disclosure:
     """A disclosure of a person in a case this user may see; the same answer for missing and
-    forbidden. The rows of the disclosure, its recipient and its person are locked: a change to
-    the recipient's register entry or the person's origins lands before the guard looks, or waits."""
+    forbidden. The rows of the disclosure and its recipient are locked here, and every record of
+    the person by the origin guard (`disclosed_origins`, in primary-key order, as a merge locks
+    them): a change to the recipient's register entry or to the origins lands before the guard
+    looks, or waits."""
     visible = Person.objects.filter(memberships__case__in=cases_for_user(user)).values("pk")
     disclosure = (
-        Disclosure.objects.select_for_update()
+        Disclosure.objects.select_for_update(of=("self", "recipient"))
         .select_related("recipient", "person")
         .filter(pk=disclosure_id, person__in=visible)
         .first()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -12,7 +12,8 @@ from asylon.accounts.models import User
 from asylon.cases.access import cases_for_user
 from asylon.cases.models import Case, CaseMember
 from asylon.cases.services import InvalidInput, NotFound, domain_cases_of, event_append, require_role, too_long
-from asylon.people.models import Person
+from asylon.people.identity import cluster_ids, cluster_lock
+from asylon.people.models import FamilyLink, Person
 from asylon.procedure import disclosure as disclosure_rules
 from asylon.procedure import register as register_rules
 from asylon.procedure import removal as removal_rules
@@ -70,18 +71,42 @@ def _country(code: str, field: str = "country") -> str:
     return code
 
 
-def _lock_person_cases(person: Person) -> list[Case]:
-    # Lock every case of the person, in a fixed order so two requests cannot deadlock; an
-    # appeal lodged meanwhile either lands before the guard looks, or waits for it.
+def _lock_person_cases(person: Person) -> tuple[list[Person], list[Case]]:
+    """Every record of the human being (the merge cluster: a duplicate record may hold the
+    pending claim) and every case of any of them, locked: first the records, then the cases,
+    each in primary-key order, as a merge or un-merge locks its pair and their cases
+    (asylon.people.identity._locked), so neither can change the cluster under the guard: it
+    committed before, and is seen, or it waits. An appeal lodged meanwhile either lands
+    before the guard looks, or waits for it."""
+    cluster = cluster_lock(person)
     # (DISTINCT cannot be combined with FOR UPDATE on PostgreSQL, hence the subquery.)
-    mine = CaseMember.objects.filter(person=person).values("case_id")
-    return list(Case.objects.select_for_update().filter(pk__in=mine).order_by("pk"))
+    theirs = CaseMember.objects.filter(person__in=[p.pk for p in cluster]).values("case_id")
+    return cluster, list(Case.objects.select_for_update().filter(pk__in=theirs).order_by("pk"))
+
+
+# The no-return register's lock, one per country: pg_advisory_xact_lock(REGISTER_LOCK, country).
+# A removal takes its destination's before the guard reads the register, and holds it to its
+# commit; a listing or delisting takes it before it reads the register. Without it, under READ
+# COMMITTED, a carry-out could read the register, a listing of its destination commit, and the
+# carry-out commit after it: a removal to a country already on the register. No row to lock
+# exists before the first listing, hence an advisory lock (the two-key space, which does not
+# overlap asylon.transparency.storage's one-key locks). SQLite needs none: settings.py opens
+# every transaction IMMEDIATE, so writers are serialized already.
+REGISTER_LOCK = 0x4E52  # "NR"
+
+
+def _register_lock(country: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            key = int.from_bytes(country.encode("ascii"), "big")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REGISTER_LOCK, key])
 
 
 @transaction.atomic
 def register_list(*, user: User, country: str, reason: str, at: datetime | None = None) -> NoReturnListing:
     at = at or timezone.now()
     country = _country(country)
+    _register_lock(country)
     refusals = register_rules.listing_refusals(country, no_return_countries(at.date()), user.actor())
     if not reason.strip():
         refusals.append(Refusal.of(Code.REASON_MISSING))
@@ -115,6 +140,7 @@ def attestation_record(
 def register_delist(*, user: User, country: str, at: datetime | None = None) -> NoReturnListing:
     at = at or timezone.now()
     country = _country(country)
+    _register_lock(country)
     listing = NoReturnListing.objects.select_for_update().filter(country=country, delisted_on__isnull=True).first()
     attestations = tuple(
         register_rules.Attestation(a.country, a.monitor_id, a.organisation, a.attested_on)
@@ -149,8 +175,8 @@ def removal_request(*, user: User, person_id: int, destination: str, at: datetim
     at = at or timezone.now()
     destination = _country(destination, "destination")
     person = _person_for(user, person_id)
-    cases = _lock_person_cases(person)
-    refusals = _removal_refusals(person, destination, user, at)
+    cluster, cases = _lock_person_cases(person)
+    refusals = _removal_refusals(cluster, destination, user, at)
     removal = Removal.objects.create(
         person=person,
         destination=destination,
@@ -171,8 +197,12 @@ def removal_request(*, user: User, person_id: int, destination: str, at: datetim
     return removal
 
 
-def _removal_refusals(person: Person, destination: str, user: User, at: datetime) -> list[Refusal]:
-    subject = removal_rules.Person(origins=person.origins, cases=domain_cases_of(person))
+def _removal_refusals(cluster: list[Person], destination: str, user: User, at: datetime) -> list[Refusal]:
+    """The guard, on the whole human being: the origins and cases of every record in the
+    cluster, locked by `_lock_person_cases`; the register read under the destination's lock."""
+    origins = frozenset[str]().union(*(p.origins for p in cluster))
+    subject = removal_rules.Person(origins=origins, cases=domain_cases_of(*cluster))
+    _register_lock(destination)
     return removal_rules.removal_refusals(subject, destination, country_safety(at.date()), user.actor(), at.date())
 
 
@@ -183,16 +213,20 @@ def removal_carry_out(*, user: User, removal_id: int, at: datetime | None = None
     require_role(user, removal_rules.REMOVERS)
     at = at or timezone.now()
     visible = Person.objects.filter(memberships__case__in=cases_for_user(user)).values("pk")
+    # The removal's row alone: its person is locked with the rest of the cluster, in order.
     removal = (
-        Removal.objects.select_for_update().filter(pk=removal_id, person__in=visible).select_related("person").first()
+        Removal.objects.select_for_update(of=("self",))
+        .filter(pk=removal_id, person__in=visible)
+        .select_related("person")
+        .first()
     )
     if removal is None:
         raise NotFound(f"removal {removal_id}")
     if removal.status != Removal.Status.ALLOWED:
         # Nothing to carry out: a refused or completed removal stays as it was recorded.
         raise Refused([Refusal.of(Code.STATE_DOES_NOT_ALLOW)])
-    cases = _lock_person_cases(removal.person)
-    refusals = _removal_refusals(removal.person, removal.destination, user, at)
+    cluster, cases = _lock_person_cases(removal.person)
+    refusals = _removal_refusals(cluster, removal.destination, user, at)
     if refusals:
         for case in cases:
             event_append(
@@ -246,11 +280,17 @@ def _disclosure_domain(d: Disclosure) -> disclosure_rules.Disclosure:
 
 
 def disclosed_origins(person: Person, fields: list[str]) -> frozenset[str]:
-    """The countries the origin guard protects: the person's, and those of every relative the
-    `family` field would name (asylon.safeguards.export lists relatives by name)."""
-    origins = person.origins
+    """The countries the origin guard protects: those of every record of the person (the merge
+    cluster, locked in primary-key order, so a merge or un-merge is seen or waits), and, where
+    the `family` field would name relatives (asylon.safeguards.export lists them by name),
+    those of every record of each relative of any of those records. Called inside the
+    request's, approval's, preview's and export's transaction."""
+    cluster = cluster_lock(person)
+    origins = frozenset[str]().union(*(p.origins for p in cluster))
     if "family" in fields:
-        for relative in Person.objects.filter(pk__in=person.family_links.values("relative")):
+        relatives = FamilyLink.objects.filter(person__in=[p.pk for p in cluster]).values_list("relative", flat=True)
+        theirs = {pk for relative in set(relatives) for pk in cluster_ids(relative)}
+        for relative in Person.objects.filter(pk__in=theirs):
             origins |= relative.origins
     return origins
 
@@ -332,14 +372,16 @@ def disclosure_decide(
     require_role(user, frozenset({Role.DATA_PROTECTION_OFFICER}))
     at = at or timezone.now()
     visible = Person.objects.filter(memberships__case__in=cases_for_user(user)).values("pk")
+    # The disclosure and its recipient; its person is locked with the rest of the cluster, in order.
     d = (
-        Disclosure.objects.select_for_update()
+        Disclosure.objects.select_for_update(of=("self", "recipient"))
         .select_related("recipient", "person")
         .filter(pk=disclosure_id, person__in=visible)
         .first()
     )
     if d is None:
         raise NotFound(f"disclosure {disclosure_id}")
+    d.person = next(p for p in cluster_lock(d.person) if p.pk == d.person_id)
     if d.status != Disclosure.Status.PENDING:
         raise Refused([Refusal.of(Code.DISCLOSURE_ALREADY_DECIDED)])
     refusals = disclosure_rules.approval_refusals(
