@@ -78,7 +78,9 @@ def _independent(attestations: list[Attestation]) -> int:
     speaker: dict[str, int] = {}  # organisation → the monitor counted for it
 
     def count(monitor: int, tried: set[str]) -> bool:
-        for body in bodies[monitor] - tried:
+        for body in bodies[monitor]:
+            if body in tried:
+                continue
             tried.add(body)
             if body not in speaker or count(speaker[body], tried):
                 speaker[body] = monitor
