@@ -44,6 +44,7 @@ from asylon.people.models import (
     Name,
     NameKey,
     Person,
+    is_country_code,
     office_slug,
     partial_date,
 )
@@ -209,7 +210,7 @@ def _person_problems(data: PersonInput, prefix: str) -> dict[str, str]:
         found[f"{prefix}.sex"] = gettext("Must be F, M or X.")
     found.update(_birth_date_problems(data, prefix))
     for field_name in ("nationalities", "habitual_residences"):
-        bad = [c for c in getattr(data, field_name) if len(c) != 2 or not c.isalpha() or not c.isupper()]
+        bad = [c for c in getattr(data, field_name) if not is_country_code(c)]
         if bad:
             found[f"{prefix}.{field_name}"] = gettext("Not two-letter ISO 3166 codes: %(codes)s.") % {
                 "codes": ", ".join(bad)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from asylon.cases.services import InvalidInput
+from asylon.people.models import is_country_code
 from asylon.procedure import case as procedure
 
 
@@ -87,7 +88,7 @@ def step_build(name: str, data: dict[str, Any]) -> procedure.Step:
                 errors[f.name] = "Must be a list of two-letter country codes."
                 continue
             codes = {i.strip().upper() for i in items if i.strip()}
-            bad = sorted(c for c in codes if len(c) != 2 or not c.isalpha())
+            bad = sorted(c for c in codes if not is_country_code(c))
             if bad:
                 errors[f.name] = f"Not two-letter country codes: {', '.join(bad)}."
             else:

@@ -32,7 +32,7 @@ from asylon.cases.access import cases_for_user
 from asylon.cases.models import CaseMember
 from asylon.cases.selectors import alerts_for_user
 from asylon.front import labels
-from asylon.people.models import ROMANIZATIONS, SCRIPTS, Name
+from asylon.people.models import ROMANIZATIONS, SCRIPTS, Name, is_country_code
 from asylon.procedure.case import Channel
 from asylon.procedure.refusals import Refused
 
@@ -140,7 +140,7 @@ class PersonForm(forms.Form):
         if day is not None and (month is None or year is None):
             self.add_error("birth_day", _("A day needs the year and the month."))
         for name in ("nationalities", "habitual_residences"):
-            bad = [c for c in _country_codes(data.get(name) or "") if len(c) != 2 or not c.isalpha()]
+            bad = [c for c in _country_codes(data.get(name) or "") if not is_country_code(c)]
             if bad:
                 self.add_error(name, _("Not two-letter country codes: %(codes)s.") % {"codes": " ".join(bad)})
         return data

@@ -27,6 +27,7 @@ from asylon.accounts.models import User
 from asylon.cases import services
 from asylon.matching.score import DEFAULT_THRESHOLD, Record, blocking_keys, prepare
 from asylon.people.duplicates import compare, input_records, reach_of, scored, shortlist
+from asylon.people.models import is_country_code
 from asylon.procedure import case as procedure
 
 FIELDS = ("record_id", "name", "name_alt", "romanization", "sex", "dob", "province", "nationality")
@@ -186,7 +187,7 @@ def person_of(
             born = parsed
     nationality = cells.get("nationality", "")
     nationality = _COUNTRY.get(nationality.lower(), nationality.upper())
-    if nationality and not (len(nationality) == 2 and nationality.isascii() and nationality.isalpha()):
+    if nationality and not is_country_code(nationality):
         errors[columns["nationality"]] = _("not a country: %(value)s (a two-letter code such as KP or CN)") % {
             "value": repr(cells["nationality"])
         }

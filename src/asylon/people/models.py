@@ -41,6 +41,12 @@ def office_slug(unit: str) -> str:
     return slug or "main"
 
 
+def is_country_code(code: str) -> bool:
+    """Two capital letters A to Z, as ISO 3166-1 alpha-2 writes a country (str.isalpha alone
+    takes "ÊX" or full-width letters too)."""
+    return len(code) == 2 and code.isascii() and code.isalpha() and code.isupper()
+
+
 def partial_date(year: int | None, month: int | None = None, day: int | None = None) -> str:
     """A date of birth as far as it is known: "1991", "1991-03", "1991-03-07", or "" (unknown)."""
     if year is None:

@@ -13,7 +13,7 @@ from asylon.cases.access import cases_for_user
 from asylon.cases.models import Case, CaseMember
 from asylon.cases.services import InvalidInput, NotFound, domain_cases_of, event_append, require_role, too_long
 from asylon.people.identity import cluster_ids, cluster_lock
-from asylon.people.models import FamilyLink, Person
+from asylon.people.models import FamilyLink, Person, is_country_code
 from asylon.procedure import disclosure as disclosure_rules
 from asylon.procedure import register as register_rules
 from asylon.procedure import removal as removal_rules
@@ -66,7 +66,7 @@ DISCLOSABLE_FIELDS = frozenset(
 
 def _country(code: str, field: str = "country") -> str:
     code = code.strip().upper()
-    if len(code) != 2 or not code.isalpha():
+    if not is_country_code(code):
         raise InvalidInput({field: f"Must be a two-letter ISO 3166 code, not {code!r}."})
     return code
 
