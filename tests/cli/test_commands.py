@@ -26,7 +26,9 @@ def run(*args: str) -> str:
 
 
 def test_createuser_grants_roles_and_prints_a_generated_password_and_token():
-    out = run("createuser", "kim.officer", "--role", "reviewer", "--role", "appeal_officer", "--token")
+    out = run(
+        "createuser", "kim.officer", "--role", "reviewer", "--role", "appeal_officer", "--unit", "Seoul", "--token"
+    )
     user = User.objects.get(username="kim.officer")
     assert user.role_names == ["appeal_officer", "reviewer"]
     password = out.split("Password: ")[1].split()[0]
@@ -63,12 +65,20 @@ def test_revoking_an_unknown_token_names_it_and_revokes_none(staff):
 
 def test_createuser_refuses_a_short_password_and_creates_nothing():
     with pytest.raises(CommandError, match="too short"):
-        run("createuser", "kim.officer", "--role", "reviewer", "--password", "short")
+        run("createuser", "kim.officer", "--role", "reviewer", "--unit", "Seoul", "--password", "short")
     assert not User.objects.filter(username="kim.officer").exists()
 
 
+def test_createuser_refuses_a_caseworker_without_a_unit_and_creates_nothing():
+    with pytest.raises(CommandError, match="--unit is required for partner_ngo, reviewer"):
+        run("createuser", "kim.officer", "--role", "reviewer", "--role", "partner_ngo", "--unit", " ")
+    assert not User.objects.filter(username="kim.officer").exists()
+    run("createuser", "mona.monitor", "--role", "monitor")  # a monitor reads no case file
+    assert User.objects.get(username="mona.monitor").unit == ""
+
+
 def test_createuser_refuses_a_taken_name():
-    run("createuser", "kim.officer", "--role", "reviewer")
+    run("createuser", "kim.officer", "--role", "reviewer", "--unit", "Seoul")
     with pytest.raises(CommandError, match="already exists"):
         run("createuser", "kim.officer", "--role", "monitor")
 

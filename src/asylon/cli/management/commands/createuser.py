@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from asylon.accounts.models import ApiToken, RoleGrant, User
+from asylon.procedure.access import CASEWORK
 from asylon.procedure.roles import Role
 
 
@@ -17,7 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", action="append", required=True, choices=[r.value for r in Role])
         parser.add_argument("--password", help="at least 12 characters; generated when omitted")
-        parser.add_argument("--unit", default="")
+        parser.add_argument(
+            "--unit",
+            default="",
+            help="the office or team: required for casework roles and partner NGOs (need to know builds on it)",
+        )
         parser.add_argument("--token", action="store_true", help="also create an API token and print it")
 
     def handle(
@@ -35,6 +40,11 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
         roles = sorted(set(role))
+        # Without a unit an account falls in the default office, "main", and reads what every
+        # other account without one registered: need to know would not separate them.
+        unit_bound = sorted(set(roles) & {r.value for r in CASEWORK | {Role.PARTNER_NGO}})
+        if unit_bound and not unit.strip():
+            raise CommandError(f"--unit is required for {', '.join(unit_bound)}: need to know builds on the unit")
         with transaction.atomic():
             user = User.objects.create_user(username=username, password=password, unit=unit)
             RoleGrant.objects.bulk_create(RoleGrant(user=user, role=r) for r in roles)
