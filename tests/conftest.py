@@ -43,6 +43,15 @@ def staff(make_user):
     return Staff
 
 
+@pytest.fixture
+def bangkok_officer(make_user):
+    """An eligibility officer of another unit than `staff`'s: outside their cases' reach."""
+    user = make_user("bee.eligibility", Role.ELIGIBILITY_OFFICER)
+    user.unit = "Bangkok office"
+    user.save()
+    return user
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Staff passwords are hashed for real in production; here speed matters more.

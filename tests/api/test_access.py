@@ -14,14 +14,6 @@ pytestmark = pytest.mark.django_db
 REASON = "Detainee transferred tonight; the assigned officer is unreachable."
 
 
-@pytest.fixture
-def bangkok_officer(make_user):
-    user = make_user("bee.eligibility", Role.ELIGIBILITY_OFFICER)
-    user.unit = "Bangkok office"
-    user.save()
-    return user
-
-
 def test_an_assigned_officer_of_another_unit_reads_the_case_until_the_assignment_ends(
     staff, api, make_user, bangkok_officer
 ):

@@ -9,7 +9,6 @@ from django.test import Client
 from asylon.accounts import assurance
 from asylon.cases.models import EmergencyAccess
 from asylon.procedure.case import State
-from asylon.procedure.roles import Role
 from tests.api.support import db_state, post, problem
 from tests.services.helpers import open_case, walk_to
 
@@ -17,14 +16,6 @@ pytestmark = pytest.mark.django_db
 
 REASON = "Detainee transferred tonight; the assigned officer is unreachable."
 DECISION = {"outcome": "refugee_status", "reasons": "Well-founded fear.", "countries_assessed": "KP"}
-
-
-@pytest.fixture
-def bangkok_officer(make_user):
-    user = make_user("bee.eligibility", Role.ELIGIBILITY_OFFICER)
-    user.unit = "Bangkok office"
-    user.save()
-    return user
 
 
 def _signed_in_again(browser: Client, clock) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -17,16 +16,8 @@ from tests.services.helpers import open_case
 REASON = "Detainee transferred tonight; the assigned officer is unreachable."
 
 
-@pytest.fixture
-def outsider_officer(make_user):
-    user = make_user("bee.eligibility", Role.ELIGIBILITY_OFFICER)
-    user.unit = "Bangkok office"
-    user.save()
-    return user
-
-
-def test_an_officer_signed_in_long_ago_signs_in_again_before_breaking_the_glass(browser_for, outsider_officer):
-    browser = browser_for(outsider_officer)
+def test_an_officer_signed_in_long_ago_signs_in_again_before_breaking_the_glass(browser_for, bangkok_officer):
+    browser = browser_for(bangkok_officer)
     session = browser.session
     assurance.reauthenticated(session, NOW - timedelta(hours=1))
     session.save()
@@ -36,10 +27,10 @@ def test_an_officer_signed_in_long_ago_signs_in_again_before_breaking_the_glass(
 
 
 def test_an_officer_of_another_unit_opens_emergency_access_reads_the_case_and_a_dpo_reviews_it(
-    staff, browser_for, outsider_officer
+    staff, browser_for, bangkok_officer
 ):
     case = open_case(staff)
-    browser = browser_for(outsider_officer)
+    browser = browser_for(bangkok_officer)
     assert browser.get(f"/cases/{case.pk}/").status_code == 404
 
     page = browser.get(f"/emergency-access/?case={case.number}")
@@ -54,7 +45,7 @@ def test_an_officer_of_another_unit_opens_emergency_access_reads_the_case_and_a_
     assert opened.status_code == 302
     assert opened["Location"] == f"/cases/{case.pk}/"
     assert browser.get(f"/cases/{case.pk}/").status_code == 200
-    assert CaseRead.objects.get(user=outsider_officer).emergency == EmergencyAccess.objects.get()
+    assert CaseRead.objects.get(user=bangkok_officer).emergency == EmergencyAccess.objects.get()
 
     dpo = browser_for(staff.dpo)
     reviews = dpo.get("/emergency-access/reviews/").content.decode()
@@ -102,9 +93,9 @@ def test_a_supervisor_assigns_the_case_from_its_page_and_ends_the_assignment(sta
     assert "Who reads this case" in page and 'name="user"' not in page
 
 
-def test_the_case_page_says_when_it_is_read_through_emergency_access(staff, browser_for, outsider_officer):
+def test_the_case_page_says_when_it_is_read_through_emergency_access(staff, browser_for, bangkok_officer):
     case = open_case(staff)
-    browser = browser_for(outsider_officer)
+    browser = browser_for(bangkok_officer)
     browser.post("/emergency-access/", {"case_number": case.number, "reason": REASON, "hours": "2"})
     assert "through emergency access" in browser.get(f"/cases/{case.pk}/").content.decode()
     assert "through emergency access" not in browser_for(staff.eligibility).get(f"/cases/{case.pk}/").content.decode()
