@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from asylon.cases import services
-from asylon.cases.models import Case, Event
+from asylon.cases import need_to_know, services
+from asylon.cases.models import Case, CaseRead, Event
 from asylon.cases.services import NotFound
 from asylon.people import identity
 from asylon.people.duplicates import pairs_find
@@ -16,6 +16,7 @@ from tests.services.helpers import T0, open_case
 
 pytestmark = pytest.mark.django_db
 REASON = "Same mother's name and home village; the NGO list gives the name in the North's spelling."
+ACCESS_REASON = "Detainee transferred tonight; the assigned officer is unreachable."
 
 
 def registered(text: str, script: str = "Hang", romanization: str = "", *, day: int = 7, sex: str = "F"):
@@ -44,6 +45,23 @@ def test_registering_the_same_person_again_puts_the_pair_in_the_queue(staff, pai
     name = next(e for e in review.evidence if e.field == "name")
     assert {name.ours, name.theirs} == {"리순희", "Ri Sun Hui"}
     assert len(review.cases_a) == len(review.cases_b) == 1
+
+
+def test_reviewing_a_pair_records_a_read_of_each_case_shown(staff, pair, bangkok_officer):
+    identity.pair_review(staff.registrar, pair.pk)
+    reads = CaseRead.objects.filter(user=staff.registrar, purpose="duplicate review")
+    cases = Case.objects.filter(members__person__in=[pair.person_a_id, pair.person_b_id])
+    assert sorted(r.case_id for r in reads) == sorted(c.pk for c in cases)
+    assert {r.emergency_id for r in reads} == {None}
+
+    # Read through emergency access, each case's read names the access it rests on.
+    accesses = [
+        need_to_know.emergency_access_open(user=bangkok_officer, case_number=c.number, reason=ACCESS_REASON, hours=2)
+        for c in cases
+    ]
+    identity.pair_review(bangkok_officer, pair.pk)
+    reads = CaseRead.objects.filter(user=bangkok_officer, purpose="duplicate review")
+    assert sorted(r.emergency_id for r in reads) == sorted(a.pk for a in accesses)
 
 
 def test_a_merge_links_the_later_record_and_tells_both_cases_and_the_log(staff, pair):

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from asylon.accounts.models import User
-from asylon.cases.models import Case
+from asylon.cases.models import Case, CaseRead
 from asylon.cases.services import NotFound, event_append, now, require_role
 from asylon.people.duplicates import Comparison, Evidence, evidence, pair_evidence, persons_for_user
 from asylon.people.models import DuplicatePair, FamilyLink, Person
@@ -91,12 +91,20 @@ class PairReview:
     cases_b: tuple[str, ...]
 
 
+@transaction.atomic
 def pair_review(user: User, pair_id: int) -> PairReview:
-    from asylon.cases.access import cases_for_user
+    """The pair's evidence (names, birth dates, places of both persons), shown only with a read
+    recorded on every case of theirs the user reads, as a case file's page records its own:
+    in the same transaction, and naming the emergency access a read rests on."""
+    from asylon.cases.access import cases_for_user, emergency_access_for
 
     pair = pair_get_for_user(user, pair_id)
     found = pair_evidence(pair)
     readable = cases_for_user(user)
+    at = now()
+    for case in readable.filter(members__person_id__in=[pair.person_a_id, pair.person_b_id]).distinct():
+        emergency = emergency_access_for(user, case, at)
+        CaseRead.objects.create(case=case, user=user, purpose="duplicate review", at=at, emergency=emergency)
 
     def numbers(person_id: int) -> tuple[str, ...]:
         return tuple(readable.filter(members__person_id=person_id).order_by("number").values_list("number", flat=True))
