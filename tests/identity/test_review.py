@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from asylon.cases import need_to_know, services
+from asylon.cases import need_to_know
 from asylon.cases.models import Case, CaseRead, Event
 from asylon.cases.services import NotFound
 from asylon.people import identity
@@ -12,23 +12,11 @@ from asylon.people.duplicates import pairs_find
 from asylon.people.models import DuplicatePair, FamilyLink, Person
 from asylon.procedure.refusals import Code, Refused
 from asylon.transparency.models import LogEntry
-from tests.services.helpers import T0, open_case
+from tests.services.helpers import T0, open_case, registered
 
 pytestmark = pytest.mark.django_db
 REASON = "Same mother's name and home village; the NGO list gives the name in the North's spelling."
 ACCESS_REASON = "Detainee transferred tonight; the assigned officer is unreachable."
-
-
-def registered(text: str, script: str = "Hang", romanization: str = "", *, day: int = 7, sex: str = "F"):
-    return services.PersonInput(
-        names=[services.NameInput(text=text, script=script, romanization=romanization)],
-        sex=sex,
-        birth_year=1991,
-        birth_month=3,
-        birth_day=day,
-        province="함경북도",
-        nationalities=["KP"],
-    )
 
 
 @pytest.fixture

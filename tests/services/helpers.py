@@ -60,6 +60,19 @@ def principal(text: str = "리순희", nationality: str = "KP") -> services.Pers
     )
 
 
+def registered(text: str = "리순희", script: str = "Hang", romanization: str = "", *, day: int = 7, sex: str = "F"):
+    """One person with one name, as a second registration of someone already on file gives it."""
+    return services.PersonInput(
+        names=[services.NameInput(text=text, script=script, romanization=romanization)],
+        sex=sex,
+        birth_year=1991,
+        birth_month=3,
+        birth_day=day,
+        province="함경북도",
+        nationalities=["KP"],
+    )
+
+
 def open_case(staff, *people: services.PersonInput, channel=p.Channel.DETAINED):
     detained = services.DetentionInput(site="Tumen Border Detention Centre", detained_since=date(2025, 6, 1))
     return services.intake_open(

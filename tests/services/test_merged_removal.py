@@ -11,30 +11,17 @@ from datetime import timedelta
 
 import pytest
 
-from asylon.cases import services
 from asylon.people import identity
 from asylon.people.models import DuplicatePair, Person
 from asylon.procedure import case as p
 from asylon.procedure.refusals import Code, Refused
 from asylon.safeguards import services as safeguards
 from asylon.safeguards.models import Disclosure, Recipient, Removal
-from tests.services.helpers import T0, open_case, walk_to
+from tests.services.helpers import T0, open_case, registered, walk_to
 
 pytestmark = pytest.mark.django_db
 REASON = "Same mother's name and home village; the NGO list gives the name in the North's spelling."
 LATER = T0 + timedelta(days=80)
-
-
-def registered(text: str = "리순희", script: str = "Hang", romanization: str = ""):
-    return services.PersonInput(
-        names=[services.NameInput(text=text, script=script, romanization=romanization)],
-        sex="F",
-        birth_year=1991,
-        birth_month=3,
-        birth_day=7,
-        province="함경북도",
-        nationalities=["KP"],
-    )
 
 
 def rejected(staff, person=None):
@@ -61,23 +48,13 @@ def test_alone_the_rejected_record_could_be_removed(staff):
     assert removal_of(staff, case.principal_id).status == Removal.Status.ALLOWED
 
 
-def test_a_pending_claim_merged_into_a_rejected_record_stops_the_removal_of_either(staff):
-    old = rejected(staff)
-    new = pending(staff)
-    merge(staff, old.principal, new.principal)
-    assert Person.objects.get(pk=new.principal_id).merged_into_id == old.principal_id
-    for person_id in (old.principal_id, new.principal_id):
-        removal = removal_of(staff, person_id)
-        assert removal.status == Removal.Status.REFUSED
-        assert Code.CASE_PENDING in removal.refusal_codes
-
-
-def test_a_rejected_record_merged_into_a_pending_claim_cannot_be_removed(staff):
-    new_claim = pending(staff)
-    old_rejection = rejected(staff)  # registered later: this record is the one merged away
-    merge(staff, new_claim.principal, old_rejection.principal)
-    assert Person.objects.get(pk=old_rejection.principal_id).merged_into_id == new_claim.principal_id
-    for person_id in (old_rejection.principal_id, new_claim.principal_id):
+@pytest.mark.parametrize("rejection_first", [True, False], ids=["claim merged into rejection", "the reverse"])
+def test_a_pending_claim_merged_with_a_rejected_record_stops_the_removal_of_either(staff, rejection_first):
+    # The later registration is the record merged away, whichever holds the claim.
+    first, second = (rejected(staff), pending(staff)) if rejection_first else (pending(staff), rejected(staff))
+    merge(staff, first.principal, second.principal)
+    assert Person.objects.get(pk=second.principal_id).merged_into_id == first.principal_id
+    for person_id in (first.principal_id, second.principal_id):
         removal = removal_of(staff, person_id)
         assert removal.status == Removal.Status.REFUSED
         assert Code.CASE_PENDING in removal.refusal_codes

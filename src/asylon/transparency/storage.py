@@ -540,12 +540,20 @@ def log_append(entries: Sequence[NewEntry]) -> range:
 def _append(
     tables: LogTables, cursor: Any, entries: Sequence[NewEntry], locked: tuple[int, dict[TileKey, Tile]] | None = None
 ) -> tuple[range, list[int]]:
-    size, edge = locked or tables.lock_edge(cursor, len(entries))
-    store = TileHashes(size, edge)
-    indexes = MerkleTree(store).append_many([e.body for e in entries])
-    tiles = [tile.row(*key) for key, tile in store.written.items()]
+    indexes, tiles = _grown(tables, cursor, [e.body for e in entries], locked)
     rows = [(i, e.kind, e.body, e.salt, e.event_id, e.record_id) for i, e in zip(indexes, entries, strict=True)]
     return indexes, tables.write(cursor, tiles, indexes.stop, entries=rows)
+
+
+def _grown(
+    tables: LogTables, cursor: Any, bodies: list[bytes], locked: tuple[int, dict[TileKey, Tile]] | None = None
+) -> tuple[range, list[TileRow]]:
+    """The tree grown by `bodies` on its right edge (locked here unless `locked` is that edge):
+    their indices and the tiles that changed, to be written."""
+    size, edge = locked or tables.lock_edge(cursor, len(bodies))
+    store = TileHashes(size, edge)
+    indexes = MerkleTree(store).append_many(bodies)
+    return indexes, [tile.row(*key) for key, tile in store.written.items()]
 
 
 def log_add(entry: NewEntry) -> int:
@@ -608,10 +616,7 @@ def log_integrate(*, wait: bool = False) -> int:
                 return count
             waiting = tables.waiting(cursor, INTEGRATE_BATCH)
             if waiting:
-                size, edge = tables.lock_edge(cursor, len(waiting))
-                store = TileHashes(size, edge)
-                indexes = MerkleTree(store).append_many([body for _, body in waiting])
-                tiles = [tile.row(*key) for key, tile in store.written.items()]
+                indexes, tiles = _grown(tables, cursor, [body for _, body in waiting])
                 numbered = [(row_id, i) for (row_id, _), i in zip(waiting, indexes, strict=True)]
                 tables.write(cursor, tiles, indexes.stop, numbered=numbered)
         count += len(waiting)
